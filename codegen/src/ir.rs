@@ -1,0 +1,730 @@
+//! The model of the SDK that every template reads: groups, operations, parameters, bodies,
+//! responses and named types. It is built from the original document (3.1 or 3.0 style), so
+//! it keeps the facts the 3.0.3 view has to blur: optional *and* nullable fields, `null` in
+//! enums, the name and shape of every error schema.
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value;
+
+use crate::error::{Error, join};
+use crate::load::{METHODS, resolve};
+use crate::normalize::is_error_status;
+
+/// The whole API as the SDK presents it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server's URL: the client's default base URL.
+    pub base_url: String,
+    /// Whether the document declares an HTTP bearer security scheme.
+    pub bearer_auth: bool,
+    /// Operations grouped by their first tag, in the document's tag order.
+    pub groups: Vec<Group>,
+    /// Every named type, by its Rust name.
+    pub models: BTreeMap<String, Model>,
+}
+
+/// A set of operations that share a tag, like `api_keys`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The accessor name on the client (`api_keys`).
+    pub name: String,
+    /// The tag as written in the document (`API Keys`).
+    pub tag: String,
+    /// The tag's description.
+    pub description: Option<String>,
+    /// The group's operations in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The `operationId`.
+    pub id: String,
+    /// The SDK-facing method name in snake case (from `x-speakeasy-name-override` when present).
+    pub name: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template, such as `/keys/{hash}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Path, query and header parameters: the path item's first, then the operation's.
+    pub params: Vec<Param>,
+    /// The JSON request body, when there is one.
+    pub body: Option<Body>,
+    /// Every declared response, in status order.
+    pub responses: Vec<Response>,
+    /// The JSON pointer of the operation in the document.
+    pub pointer: String,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A `{name}` segment of the path.
+    Path,
+    /// A query-string pair.
+    Query,
+    /// An HTTP header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name (`include_disabled`, `http_referer`).
+    pub name: String,
+    /// The name on the wire (`include_disabled`, `HTTP-Referer`).
+    pub wire_name: String,
+    /// Where it travels.
+    pub location: Location,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Its type.
+    pub ty: Type,
+    /// Whether `null` is allowed (then an absent value and `null` mean the same on the wire).
+    pub nullable: bool,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Its type (usually a named model).
+    pub ty: Type,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// One declared response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status as written: `200`, `4XX` or `default`.
+    pub status: String,
+    /// `description`.
+    pub description: String,
+    /// The JSON body's type, when the response declares one.
+    pub body: Option<Type>,
+    /// The component schema the body refers to, if it is a reference (`NotFoundResponse`).
+    pub schema_name: Option<String>,
+}
+
+impl Response {
+    /// Whether this is an error response (4xx, 5xx or default).
+    pub fn is_error(&self) -> bool {
+        is_error_status(&self.status)
+    }
+}
+
+/// A value's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// A JSON string.
+    String,
+    /// A string in RFC 3339 date-time form.
+    DateTime,
+    /// A string holding a UUID.
+    Uuid,
+    /// A JSON integer.
+    Integer,
+    /// A JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A list.
+    Array(Box<Type>),
+    /// An object with arbitrary keys.
+    Map(Box<Type>),
+    /// Any JSON value.
+    Any,
+    /// A named [`Model`].
+    Named(String),
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The Rust name.
+    pub name: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// What it is.
+    pub kind: ModelKind,
+}
+
+/// The two kinds of named types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelKind {
+    /// An object with known properties.
+    Struct(Vec<Field>),
+    /// A string enum. The SDK keeps enums open: an unknown value is kept, never refused.
+    Enum(Vec<String>),
+    /// A single constant value (`const`), such as `deleted: true`.
+    Const(Value),
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON name.
+    pub wire_name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Whether the property must be present.
+    pub required: bool,
+    /// Whether it may be `null`.
+    pub nullable: bool,
+    /// Whether the value is a credential that must never be printed.
+    pub secret: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// `minLength`, `maxLength`, `minimum`, `format: uri` and the like, in words, for docs.
+    pub constraints: Vec<String>,
+}
+
+/// Property names whose values are credentials (the plaintext API key OpenRouter returns once).
+const SECRET_NAMES: [&str; 5] = ["key", "api_key", "secret", "token", "password"];
+
+/// Builds the IR from the original document (already validated by `load`).
+pub fn build(file: &str, doc: &Value) -> Result<Api, Error> {
+    let mut b = Builder {
+        file,
+        doc,
+        models: BTreeMap::new(),
+    };
+    // Component schemas first, so that references keep their component names.
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            b.named(
+                &name.to_upper_camel_case(),
+                schema,
+                &join("/components/schemas", name),
+            )?;
+        }
+    }
+    let tags: Vec<(String, Option<String>)> = doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| Some((t.get("name")?.as_str()?.to_owned(), text(t, "description"))))
+        .collect();
+    let mut groups: Vec<Group> = tags
+        .into_iter()
+        .map(|(tag, description)| Group {
+            name: tag.to_snake_case(),
+            tag,
+            description,
+            operations: vec![],
+        })
+        .collect();
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .expect("validated: paths exist");
+    for (path, item) in paths {
+        let item_pointer = join("/paths", path);
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let pointer = join(&item_pointer, method);
+            let operation = b.operation(path, method, item, op, &pointer)?;
+            let tag = op
+                .pointer("/tags/0")
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_owned();
+            match groups.iter_mut().find(|g| g.tag == tag) {
+                Some(group) => group.operations.push(operation),
+                None => groups.push(Group {
+                    name: tag.to_snake_case(),
+                    tag,
+                    description: None,
+                    operations: vec![operation],
+                }),
+            }
+        }
+    }
+    groups.retain(|g| !g.operations.is_empty());
+    let server = doc
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .unwrap_or("/");
+    let bearer_auth = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .is_some_and(|s| {
+            s.values().any(|scheme| {
+                scheme.get("type") == Some(&Value::from("http"))
+                    && scheme
+                        .get("scheme")
+                        .and_then(Value::as_str)
+                        .map(str::to_ascii_lowercase)
+                        == Some("bearer".into())
+            })
+        });
+    Ok(Api {
+        title: doc
+            .pointer("/info/title")
+            .and_then(Value::as_str)
+            .unwrap_or("API")
+            .to_owned(),
+        version: doc
+            .pointer("/info/version")
+            .and_then(Value::as_str)
+            .unwrap_or("0")
+            .to_owned(),
+        description: doc.get("info").and_then(|i| text(i, "description")),
+        base_url: server.trim_end_matches('/').to_owned(),
+        bearer_auth,
+        groups,
+        models: b.models,
+    })
+}
+
+fn text(node: &Value, key: &str) -> Option<String> {
+    node.get(key)
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+struct Builder<'a> {
+    file: &'a str,
+    doc: &'a Value,
+    models: BTreeMap<String, Model>,
+}
+
+/// What a schema says about one value.
+struct Resolved {
+    ty: Type,
+    nullable: bool,
+}
+
+impl Builder<'_> {
+    fn err(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::at(self.file, pointer, message)
+    }
+
+    /// Follows `$ref`s on parameters, bodies and responses (not on schemas).
+    fn deref<'v>(&self, node: &'v Value) -> &'v Value
+    where
+        Self: 'v,
+    {
+        let mut node = node;
+        for _ in 0..16 {
+            match node
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| resolve(self.doc, r))
+            {
+                Some(target) => node = target,
+                None => break,
+            }
+        }
+        node
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &Value,
+        op: &Value,
+        pointer: &str,
+    ) -> Result<Operation, Error> {
+        let id = op["operationId"]
+            .as_str()
+            .expect("validated: operationId exists")
+            .to_owned();
+        let sdk_name = op
+            .get("x-speakeasy-name-override")
+            .and_then(Value::as_str)
+            .unwrap_or(&id)
+            .to_snake_case();
+        let type_prefix = id.to_upper_camel_case();
+        let mut params = Vec::new();
+        for (holder, holder_pointer) in [(item, join("/paths", path)), (op, pointer.to_owned())] {
+            let Some(list) = holder.get("parameters").and_then(Value::as_array) else {
+                continue;
+            };
+            for (i, param) in list.iter().enumerate() {
+                let at = join(&join(&holder_pointer, "parameters"), &i.to_string());
+                let param = self.deref(param);
+                let wire_name = param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| self.err(&at, "parameter has no name"))?;
+                let location = match param.get("in").and_then(Value::as_str) {
+                    Some("path") => Location::Path,
+                    Some("query") => Location::Query,
+                    Some("header") => Location::Header,
+                    other => {
+                        return Err(self.err(&at, format!("parameters in {other:?} cannot be expressed by the generated client")));
+                    }
+                };
+                let schema = param
+                    .get("schema")
+                    .ok_or_else(|| self.err(&at, "parameter has no schema"))?;
+                let hint = format!("{type_prefix}{}", wire_name.to_upper_camel_case());
+                let resolved = self.resolve_schema(schema, &join(&at, "schema"), &hint)?;
+                let name = rust_field_name(wire_name);
+                // An operation-level parameter overrides a path-level one of the same name and place.
+                params.retain(|p: &Param| !(p.wire_name == wire_name && p.location == location));
+                params.push(Param {
+                    name,
+                    wire_name: wire_name.to_owned(),
+                    location,
+                    required: location == Location::Path
+                        || param.get("required") == Some(&Value::Bool(true)),
+                    ty: resolved.ty,
+                    nullable: resolved.nullable,
+                    description: text(param, "description"),
+                });
+            }
+        }
+        let body = match op.get("requestBody") {
+            None => None,
+            Some(body) => {
+                let at = join(pointer, "requestBody");
+                let body = self.deref(body);
+                let Some(schema) = body.pointer("/content/application~1json/schema") else {
+                    return Err(self.err(
+                        &join(&at, "content"),
+                        "only application/json request bodies can be expressed",
+                    ));
+                };
+                let resolved = self.resolve_schema(
+                    schema,
+                    &join(&at, "content/application~1json/schema"),
+                    &format!("{type_prefix}Request"),
+                )?;
+                Some(Body {
+                    required: body.get("required") == Some(&Value::Bool(true)),
+                    ty: resolved.ty,
+                    description: text(body, "description"),
+                })
+            }
+        };
+        let mut responses = Vec::new();
+        if let Some(map) = op.get("responses").and_then(Value::as_object) {
+            for (status, response) in map {
+                let at = join(&join(pointer, "responses"), status);
+                let response = self.deref(response);
+                let schema = response.pointer("/content/application~1json/schema");
+                let schema_name = schema
+                    .and_then(|s| s.get("$ref"))
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.rsplit('/').next())
+                    .map(str::to_owned);
+                let body = match schema {
+                    Some(schema) => {
+                        let hint = if is_error_status(status) {
+                            format!("{type_prefix}Error{status}")
+                        } else {
+                            format!("{type_prefix}Response")
+                        };
+                        Some(
+                            self.resolve_schema(
+                                schema,
+                                &join(&at, "content/application~1json/schema"),
+                                &hint,
+                            )?
+                            .ty,
+                        )
+                    }
+                    None => None,
+                };
+                responses.push(Response {
+                    status: status.clone(),
+                    description: text(response, "description").unwrap_or_default(),
+                    body,
+                    schema_name,
+                });
+            }
+        }
+        Ok(Operation {
+            id,
+            name: sdk_name,
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            summary: text(op, "summary"),
+            description: text(op, "description"),
+            params,
+            body,
+            responses,
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    /// Reads a schema in either nullability style. Inline objects and enums become models named
+    /// after `hint`; references keep their component's name.
+    fn resolve_schema(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        let Some(map) = schema.as_object() else {
+            return match schema {
+                Value::Bool(true) => Ok(Resolved {
+                    ty: Type::Any,
+                    nullable: true,
+                }),
+                _ => Err(self.err(pointer, "a schema must be a mapping")),
+            };
+        };
+        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            let target = resolve(self.doc, reference)
+                .ok_or_else(|| self.err(pointer, format!("dangling reference {reference:?}")))?;
+            if reference.starts_with("#/components/schemas/") {
+                let rust = name.to_upper_camel_case();
+                let nullable = is_nullable(target);
+                return Ok(match self.models.get(&rust) {
+                    Some(_) => Resolved {
+                        ty: Type::Named(rust),
+                        nullable,
+                    },
+                    None => {
+                        self.resolve_schema(target, reference.trim_start_matches('#'), &rust)?
+                    }
+                });
+            }
+            return self.resolve_schema(target, reference.trim_start_matches('#'), hint);
+        }
+        let mut nullable = is_nullable(schema);
+        // `anyOf`/`oneOf` of one schema and null; `allOf` of exactly one schema.
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(members) = map.get(key).and_then(Value::as_array) {
+                let non_null: Vec<&Value> = members
+                    .iter()
+                    .filter(|m| m.get("type") != Some(&Value::from("null")))
+                    .collect();
+                nullable |= non_null.len() < members.len();
+                if non_null.len() != 1 {
+                    return Err(self.err(
+                        &join(pointer, key),
+                        format!(
+                            "`{key}` of {} schemas cannot be expressed by the generated client",
+                            non_null.len()
+                        ),
+                    ));
+                }
+                let inner =
+                    self.resolve_schema(non_null[0], &join(&join(pointer, key), "0"), hint)?;
+                return Ok(Resolved {
+                    ty: inner.ty,
+                    nullable: nullable || inner.nullable,
+                });
+            }
+        }
+        let types: Vec<&str> = match map.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect(),
+            _ => vec![],
+        };
+        if types.len() > 1 {
+            return Err(self.err(
+                &join(pointer, "type"),
+                format!(
+                    "a value of several types {types:?} cannot be expressed by the generated client"
+                ),
+            ));
+        }
+        if let Some(value) = map.get("const")
+            && !value.is_null()
+        {
+            self.insert_model(hint, schema, ModelKind::Const(value.clone()));
+            return Ok(Resolved {
+                ty: Type::Named(hint.to_owned()),
+                nullable,
+            });
+        }
+        if let Some(values) = map.get("enum").and_then(Value::as_array) {
+            let strings: Vec<String> = values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
+            if strings.len() + values.iter().filter(|v| v.is_null()).count() != values.len() {
+                return Err(self.err(
+                    &join(pointer, "enum"),
+                    "only string enums can be expressed by the generated client",
+                ));
+            }
+            let name = self.enum_name(hint, &strings);
+            self.insert_model(&name, schema, ModelKind::Enum(strings));
+            return Ok(Resolved {
+                ty: Type::Named(name),
+                nullable,
+            });
+        }
+        let format = map.get("format").and_then(Value::as_str);
+        let ty = match types.first().copied() {
+            Some("string") => match format {
+                Some("date-time") => Type::DateTime,
+                Some("uuid") => Type::Uuid,
+                _ => Type::String,
+            },
+            Some("integer") => Type::Integer,
+            Some("number") => Type::Number,
+            Some("boolean") => Type::Boolean,
+            Some("array") => {
+                let items = map
+                    .get("items")
+                    .ok_or_else(|| self.err(pointer, "an array schema needs `items`"))?;
+                let inner =
+                    self.resolve_schema(items, &join(pointer, "items"), &format!("{hint}Item"))?;
+                Type::Array(Box::new(inner.ty))
+            }
+            Some("object") | None if map.contains_key("properties") => {
+                let fields = self.fields(map, pointer, hint)?;
+                self.insert_model(hint, schema, ModelKind::Struct(fields));
+                Type::Named(hint.to_owned())
+            }
+            Some("object") => match map.get("additionalProperties") {
+                Some(inner @ Value::Object(m)) if !m.is_empty() => {
+                    let inner = self.resolve_schema(
+                        inner,
+                        &join(pointer, "additionalProperties"),
+                        &format!("{hint}Value"),
+                    )?;
+                    Type::Map(Box::new(inner.ty))
+                }
+                _ => Type::Map(Box::new(Type::Any)),
+            },
+            None => Type::Any,
+            Some(other) => {
+                return Err(self.err(&join(pointer, "type"), format!("unknown type {other:?}")));
+            }
+        };
+        Ok(Resolved { ty, nullable })
+    }
+
+    fn fields(
+        &mut self,
+        map: &serde_json::Map<String, Value>,
+        pointer: &str,
+        parent: &str,
+    ) -> Result<Vec<Field>, Error> {
+        let required: Vec<&str> = map
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut fields = Vec::new();
+        let props = map["properties"]
+            .as_object()
+            .ok_or_else(|| self.err(pointer, "`properties` must be a mapping"))?;
+        for (wire_name, prop) in props {
+            let at = join(&join(pointer, "properties"), wire_name);
+            let hint = format!("{parent}{}", wire_name.to_upper_camel_case());
+            let resolved = self.resolve_schema(prop, &at, &hint)?;
+            let secret = resolved.ty == Type::String && SECRET_NAMES.contains(&wire_name.as_str());
+            fields.push(Field {
+                name: rust_field_name(wire_name),
+                wire_name: wire_name.clone(),
+                ty: resolved.ty,
+                required: required.contains(&wire_name.as_str()),
+                nullable: resolved.nullable,
+                secret,
+                deprecated: prop.get("deprecated") == Some(&Value::Bool(true)),
+                description: text(prop, "description").or_else(|| {
+                    prop.get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| resolve(self.doc, r))
+                        .and_then(|t| text(t, "description"))
+                }),
+                constraints: constraints(prop),
+            });
+        }
+        Ok(fields)
+    }
+
+    /// Enums with the same values share one type, named after the field (`LimitReset`).
+    fn enum_name(&self, hint: &str, values: &[String]) -> String {
+        for (name, model) in &self.models {
+            if model.kind == ModelKind::Enum(values.to_vec()) {
+                return name.clone();
+            }
+        }
+        hint.to_owned()
+    }
+
+    fn insert_model(&mut self, name: &str, schema: &Value, kind: ModelKind) {
+        self.models.entry(name.to_owned()).or_insert_with(|| Model {
+            name: name.to_owned(),
+            description: text(schema, "description"),
+            kind,
+        });
+    }
+
+    fn named(&mut self, name: &str, schema: &Value, pointer: &str) -> Result<(), Error> {
+        if !self.models.contains_key(name) {
+            self.resolve_schema(schema, pointer, name)?;
+        }
+        Ok(())
+    }
+}
+
+fn is_nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || matches!(schema.get("type"), Some(Value::Array(ts)) if ts.iter().any(|t| t == "null"))
+        || matches!(schema.get("enum"), Some(Value::Array(vs)) if vs.iter().any(Value::is_null))
+        || schema.get("const") == Some(&Value::Null)
+}
+
+fn constraints(schema: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, words) in [
+        ("minLength", "at least {} characters"),
+        ("maxLength", "at most {} characters"),
+        ("minimum", "at least {}"),
+        ("maximum", "at most {}"),
+    ] {
+        if let Some(n) = schema.get(key) {
+            out.push(words.replace("{}", &n.to_string()));
+        }
+    }
+    if let Some(format) = schema.get("format").and_then(Value::as_str) {
+        out.push(format!("format `{format}`"));
+    }
+    out
+}
+
+/// A snake-case Rust identifier for a wire name (`HTTP-Referer` → `http_referer`).
+fn rust_field_name(wire: &str) -> String {
+    let snake = wire.to_snake_case();
+    match snake.as_str() {
+        "type" | "ref" | "match" | "move" | "fn" | "impl" | "struct" | "enum" | "use" | "mod"
+        | "async" | "await" | "loop" | "where" | "in" | "dyn" => format!("r#{snake}"),
+        _ => snake,
+    }
+}
