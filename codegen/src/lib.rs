@@ -57,7 +57,7 @@ pub fn generate(source: Source<'_>) -> Result<FileSet, Error> {
     let view = normalize::to_openapi_3_0(source.name, &document)?;
     let api = ir::build(source.name, &document)?;
     let raw = raw::generate(source.name, &view)?;
-    emit::crate_files(&api, raw)
+    emit::crate_files(source.name, &api, raw)
 }
 
 /// The 3.0.3 view of a document that progenitor is given, as pretty-printed JSON.

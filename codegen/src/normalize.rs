@@ -170,7 +170,7 @@ impl Normalizer<'_> {
                         self.file,
                         &join(pointer, "type"),
                         format!(
-                            "a value of several types {} cannot be expressed; use oneOf with one schema per type",
+                            "a value of several types {} cannot be expressed by the generated client",
                             Value::Array(rest)
                         ),
                     ));

@@ -11,22 +11,47 @@ use std::process::ExitCode;
 
 const SPEC: &str = "spec/openrouter.yaml";
 const OUT: &str = "generated";
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR]
 
-  codegen           regenerate generated/ from spec/openrouter.yaml
-  codegen --check   exit non-zero with a diff if generated/ is stale";
+  codegen             regenerate generated/ from spec/openrouter.yaml
+  codegen --check     exit non-zero with a unified diff if generated/ is stale
+  --spec FILE         read another document (default: spec/openrouter.yaml)
+  --out DIR           write or check another directory (default: generated)";
+
+/// What `codegen` was asked to do.
+struct Options {
+    check: bool,
+    spec: Option<String>,
+    out: Option<String>,
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        check: false,
+        spec: None,
+        out: None,
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--check" => options.check = true,
+            "--spec" => options.spec = Some(rest.next().ok_or("--spec needs a file")?.clone()),
+            "--out" => options.out = Some(rest.next().ok_or("--out needs a directory")?.clone()),
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
-        ["-h" | "--help" | "help"] => {
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => parse_options(&args[1..]).and_then(codegen),
+        Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        _ => Err(format!("unknown arguments {args:?}\n\n{USAGE}")),
+        _ => Err(format!("unknown task {args:?}\n\n{USAGE}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,26 +69,40 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn codegen(check: bool) -> Result<(), String> {
+fn codegen(options: Options) -> Result<(), String> {
     let root = workspace_root();
-    let spec_path = root.join(SPEC);
-    let text = fs::read_to_string(&spec_path).map_err(|e| format!("{SPEC}: cannot read: {e}"))?;
-    let files = codegen::generate(codegen::Source {
-        name: SPEC,
+    let spec_name = options.spec.as_deref().unwrap_or(SPEC);
+    let spec_path = options
+        .spec
+        .as_ref()
+        .map_or_else(|| root.join(SPEC), PathBuf::from);
+    let out_name = options.out.as_deref().unwrap_or(OUT);
+    let out = options
+        .out
+        .as_ref()
+        .map_or_else(|| root.join(OUT), PathBuf::from);
+
+    let text =
+        fs::read_to_string(&spec_path).map_err(|e| format!("{spec_name}: cannot read: {e}"))?;
+    let source = codegen::Source {
+        name: spec_name,
         text: &text,
-    })
-    .map_err(|e| e.to_string())?;
-    let out = root.join(OUT);
-    let existing = read_tree(&out).map_err(|e| format!("{OUT}: cannot read: {e}"))?;
-    if check {
-        let diff = diff_trees(&existing, &files);
+    };
+    let files = codegen::generate(source).map_err(|e| e.to_string())?;
+    let existing = read_tree(&out).map_err(|e| format!("{out_name}: cannot read: {e}"))?;
+
+    if options.check {
+        let diff = diff_trees(out_name, &existing, &files);
         if diff.is_empty() {
-            println!("{OUT}/ is up to date with {SPEC} ({} files)", files.len());
+            println!(
+                "{out_name}/ is up to date with {spec_name} ({} files)",
+                files.len()
+            );
             return Ok(());
         }
         print!("{diff}");
         return Err(format!(
-            "{OUT}/ is stale; run `cargo xtask codegen` and commit the result"
+            "{out_name}/ is stale; run `cargo xtask codegen` and commit the result"
         ));
     }
     let changed = files
@@ -75,12 +114,12 @@ fn codegen(check: bool) -> Result<(), String> {
         .filter(|path| !files.contains_key(*path))
         .count();
     if changed == 0 && removed == 0 {
-        println!("{OUT}/ is already up to date ({} files)", files.len());
+        println!("{out_name}/ is already up to date ({} files)", files.len());
         return Ok(());
     }
-    replace_dir(&out, &files).map_err(|e| format!("{OUT}: cannot write: {e}"))?;
+    replace_dir(&out, &files).map_err(|e| format!("{out_name}: cannot write: {e}"))?;
     println!(
-        "wrote {OUT}/: {} files, {changed} changed, {removed} removed",
+        "wrote {out_name}/: {} files, {changed} changed, {removed} removed",
         files.len()
     );
     Ok(())
@@ -112,7 +151,11 @@ fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, String>> {
 }
 
 /// A unified diff from what is on disk to what the generator makes.
-fn diff_trees(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> String {
+fn diff_trees(
+    out_name: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> String {
     let mut out = String::new();
     let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for path in paths {
@@ -123,12 +166,12 @@ fn diff_trees(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) ->
         }
         let diff = similar::TextDiff::from_lines(before, after);
         let a = if old.contains_key(path) {
-            format!("a/{OUT}/{path}")
+            format!("a/{out_name}/{path}")
         } else {
             "/dev/null".into()
         };
         let b = if new.contains_key(path) {
-            format!("b/{OUT}/{path}")
+            format!("b/{out_name}/{path}")
         } else {
             "/dev/null".into()
         };
