@@ -14,18 +14,37 @@ pub(crate) fn header_text(source: &str) -> String {
 /// Formats Rust tokens with prettyplease and puts the header on top.
 pub(crate) fn rust_file(source: &str, tokens: TokenStream) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::at(source, "/", format!("a template produced invalid Rust: {e}"))
+        Error::at(
+            source,
+            "/",
+            format!("a template produced invalid Rust: {e}"),
+        )
     })?;
-    Ok(format!("// {}\n\n{}", header_text(source), prettyplease::unparse(&file)))
+    Ok(format!(
+        "// {}\n\n{}",
+        header_text(source),
+        prettyplease::unparse(&file)
+    ))
 }
 
 /// Every file of the crate.
 pub(crate) fn crate_files(source: &str, api: &Api, raw: TokenStream) -> Result<FileSet, Error> {
     let header = header_text(source);
     let mut files = FileSet::new();
-    files.insert("Cargo.toml".into(), format!("# {header}\n\n{}", templates::cargo_toml(api)));
-    files.insert("README.md".into(), format!("<!-- {header} -->\n\n{}", templates::readme(api)));
-    files.insert("src/lib.rs".into(), rust_file(source, templates::lib_rs(api))?);
+    files.insert(
+        "Cargo.toml".into(),
+        format!("# {header}\n\n{}", templates::cargo_toml(api)),
+    );
+    files.insert(
+        "README.md".into(),
+        format!("<!-- {header} -->\n\n{}", templates::readme(api)),
+    );
+    for (path, text) in templates::RUNTIME {
+        files.insert(path.into(), format!("// {header}\n\n{text}"));
+    }
+    for (path, tokens) in templates::rust_files(api) {
+        files.insert(path, rust_file(source, tokens)?);
+    }
     files.insert("src/raw.rs".into(), rust_file(source, raw)?);
     Ok(files)
 }

@@ -97,6 +97,10 @@ pub struct Param {
     pub nullable: bool,
     /// `description`.
     pub description: Option<String>,
+    /// The schema's or parameter's `example`, for docs.
+    pub example: Option<Value>,
+    /// Whether the client configuration sets it for every call (`x-speakeasy-globals`).
+    pub global: bool,
 }
 
 /// A JSON request body.
@@ -198,17 +202,35 @@ pub struct Field {
     pub description: Option<String>,
     /// `minLength`, `maxLength`, `minimum`, `format: uri` and the like, in words, for docs.
     pub constraints: Vec<String>,
+    /// The property's `example`, for docs.
+    pub example: Option<Value>,
 }
 
 /// Property names whose values are credentials (the plaintext API key OpenRouter returns once).
 const SECRET_NAMES: [&str; 5] = ["key", "api_key", "secret", "token", "password"];
 
 /// Builds the IR from the original document (already validated by `load`).
-pub fn build(file: &str, doc: &Value) -> Result<Api, Error> {
+pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
+    // Same-shaped error schemas share one model, as in the 3.0.3 view; differing ones stay typed.
+    let mut merged = original.clone();
+    crate::normalize::merge_error_schemas(&mut merged, false);
+    let doc = &merged;
+    let globals: Vec<String> = doc
+        .pointer("/x-speakeasy-globals/parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| match p.get("$ref").and_then(Value::as_str) {
+            Some(r) => resolve(doc, r).unwrap_or(p),
+            None => p,
+        })
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect();
     let mut b = Builder {
         file,
         doc,
         models: BTreeMap::new(),
+        globals,
     };
     // Component schemas first, so that references keep their component names.
     if let Some(schemas) = doc
@@ -233,7 +255,7 @@ pub fn build(file: &str, doc: &Value) -> Result<Api, Error> {
     let mut groups: Vec<Group> = tags
         .into_iter()
         .map(|(tag, description)| Group {
-            name: tag.to_snake_case(),
+            name: group_name(&tag),
             tag,
             description,
             operations: vec![],
@@ -257,7 +279,7 @@ pub fn build(file: &str, doc: &Value) -> Result<Api, Error> {
             match groups.iter_mut().find(|g| g.tag == tag) {
                 Some(group) => group.operations.push(operation),
                 None => groups.push(Group {
-                    name: tag.to_snake_case(),
+                    name: group_name(&tag),
                     tag,
                     description: None,
                     operations: vec![operation],
@@ -313,6 +335,16 @@ struct Builder<'a> {
     file: &'a str,
     doc: &'a Value,
     models: BTreeMap<String, Model>,
+    /// Wire names of the parameters the document marks as client-wide (`x-speakeasy-globals`).
+    globals: Vec<String>,
+}
+
+/// `API Keys` → `api_keys`, `OAuth` → `oauth`: words are split on spaces only, as people read them.
+fn group_name(tag: &str) -> String {
+    tag.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// What a schema says about one value.
@@ -388,7 +420,11 @@ impl Builder<'_> {
                     .ok_or_else(|| self.err(&at, "parameter has no schema"))?;
                 let hint = format!("{type_prefix}{}", wire_name.to_upper_camel_case());
                 let resolved = self.resolve_schema(schema, &join(&at, "schema"), &hint)?;
-                let name = rust_field_name(wire_name);
+                let sdk_name = param
+                    .get("x-speakeasy-name-override")
+                    .and_then(Value::as_str)
+                    .unwrap_or(wire_name);
+                let name = rust_field_name(sdk_name);
                 // An operation-level parameter overrides a path-level one of the same name and place.
                 params.retain(|p: &Param| !(p.wire_name == wire_name && p.location == location));
                 params.push(Param {
@@ -399,7 +435,12 @@ impl Builder<'_> {
                         || param.get("required") == Some(&Value::Bool(true)),
                     ty: resolved.ty,
                     nullable: resolved.nullable,
-                    description: text(param, "description"),
+                    description: text(param, "description").or_else(|| text(schema, "description")),
+                    example: param
+                        .get("example")
+                        .or_else(|| schema.get("example"))
+                        .cloned(),
+                    global: self.globals.iter().any(|g| g == wire_name),
                 });
             }
         }
@@ -663,6 +704,7 @@ impl Builder<'_> {
                         .and_then(|t| text(t, "description"))
                 }),
                 constraints: constraints(prop),
+                example: prop.get("example").cloned(),
             });
         }
         Ok(fields)
@@ -713,7 +755,10 @@ fn constraints(schema: &Value) -> Vec<String> {
             out.push(words.replace("{}", &n.to_string()));
         }
     }
-    if let Some(format) = schema.get("format").and_then(Value::as_str) {
+    // Numeric formats are already in the Rust type; the others say something the type does not.
+    if let Some(format) = schema.get("format").and_then(Value::as_str)
+        && !matches!(format, "double" | "float" | "int32" | "int64")
+    {
         out.push(format!("format `{format}`"));
     }
     out

@@ -30,7 +30,7 @@ pub(crate) fn to_openapi_3_0(file: &str, doc: &Value) -> Result<Value, Error> {
     }
     let n = Normalizer { file };
     n.document(&mut out)?;
-    merge_error_schemas(&mut out);
+    merge_error_schemas(&mut out, true);
     Ok(out)
 }
 
@@ -339,10 +339,10 @@ pub(crate) fn is_error_status(status: &str) -> bool {
 }
 
 /// progenitor requires one error type per operation. OpenRouter declares seven error schemas of
-/// one shape (`BadRequestResponse`, `NotFoundResponse`, ...); the view merges same-shaped ones
-/// into `ErrorResponse`. An operation whose errors still differ gets untyped JSON errors in the
-/// view; the IR keeps every original schema, so the SDK's own error types lose nothing.
-fn merge_error_schemas(doc: &mut Value) {
+/// one shape (`BadRequestResponse`, `NotFoundResponse`, ...); they merge into `ErrorResponse`
+/// (the SDK shares the type too). With `untype_differing`, an operation whose errors still differ
+/// gets untyped JSON errors, as progenitor needs; the IR keeps them typed per status instead.
+pub(crate) fn merge_error_schemas(doc: &mut Value, untype_differing: bool) {
     let per_operation = error_schemas(doc);
     // Component schemas referenced by error responses, grouped by shape.
     let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -400,7 +400,7 @@ fn merge_error_schemas(doc: &mut Value) {
             })
             .collect();
         for (pointer, schema) in schemas {
-            let replacement = if distinct.len() > 1 {
+            let replacement = if distinct.len() > 1 && untype_differing {
                 json!({"description": format!("Untyped: the error responses of {op} differ in shape.")})
             } else if let Some(target) = component_name(schema).and_then(|n| rename.get(n)) {
                 json!({"$ref": format!("#/components/schemas/{target}")})

@@ -37,15 +37,26 @@ pub(crate) fn generate(file: &str, view: &Value) -> Result<TokenStream, Error> {
             format!("progenitor produced code that does not parse: {e}"),
         )
     })?;
-    StripApiVersion.visit_file_mut(&mut file_ast);
+    TidyProgenitorOutput.visit_file_mut(&mut file_ast);
     Ok(quote::ToTokens::into_token_stream(file_ast))
 }
 
-/// progenitor sends `api-version: <info.version>` on every request. OpenRouter defines no such
-/// header, so the statement that appends it is removed from every operation.
-struct StripApiVersion;
+/// Two edits to progenitor's output. It sends `api-version: <info.version>` on every request;
+/// OpenRouter defines no such header, so the statement that appends it is removed. Its usage
+/// snippets are marked `ignore`, which rustdoc counts as skipped tests; they become plain text.
+struct TidyProgenitorOutput;
 
-impl VisitMut for StripApiVersion {
+impl VisitMut for TidyProgenitorOutput {
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if let syn::Meta::NameValue(nv) = &mut attr.meta
+            && nv.path.is_ident("doc")
+            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut nv.value
+            && text.value().contains("```ignore")
+        {
+            *text = syn::LitStr::new(&text.value().replace("```ignore", "```text"), text.span());
+        }
+    }
+
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         block.stmts.retain(|stmt| {
             let text = quote::ToTokens::to_token_stream(stmt).to_string();

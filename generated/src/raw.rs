@@ -2985,7 +2985,7 @@ Arguments:
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
 - `body`
-```ignore
+```text
 let response = client.exchange_auth_code_for_api_key()
     .http_referer(http_referer)
     .x_open_router_categories(x_open_router_categories)
@@ -3010,7 +3010,7 @@ Arguments:
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
 - `body`
-```ignore
+```text
 let response = client.create_auth_keys_code()
     .http_referer(http_referer)
     .x_open_router_categories(x_open_router_categories)
@@ -3032,7 +3032,7 @@ Arguments:
 - `http_referer`: Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
-```ignore
+```text
 let response = client.get_current_key()
     .http_referer(http_referer)
     .x_open_router_categories(x_open_router_categories)
@@ -3056,7 +3056,7 @@ Arguments:
 - `http_referer`: Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
-```ignore
+```text
 let response = client.list()
     .include_disabled(include_disabled)
     .offset(offset)
@@ -3081,7 +3081,7 @@ Arguments:
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
 - `body`
-```ignore
+```text
 let response = client.create_keys()
     .http_referer(http_referer)
     .x_open_router_categories(x_open_router_categories)
@@ -3104,7 +3104,7 @@ Arguments:
 - `http_referer`: Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
-```ignore
+```text
 let response = client.get_key()
     .hash(hash)
     .http_referer(http_referer)
@@ -3127,7 +3127,7 @@ Arguments:
 - `http_referer`: Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
-```ignore
+```text
 let response = client.delete_keys()
     .hash(hash)
     .http_referer(http_referer)
@@ -3151,7 +3151,7 @@ Arguments:
 - `x_open_router_categories`: The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
 - `x_open_router_title`: Display name that controls how your app is shown in the OpenRouter dashboard.
 - `body`
-```ignore
+```text
 let response = client.update_keys()
     .hash(hash)
     .http_referer(http_referer)

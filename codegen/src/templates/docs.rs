@@ -1,0 +1,368 @@
+//! The words: rustdoc for every emitted item, and the generated crate's README.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::{Input, InputKind, inputs, op_type, success, variant_name};
+use super::types::example_literal;
+use crate::ir::{Api, Field, Group, Location, ModelKind, Operation, Type};
+
+/// `#[doc = "..."]` attributes, one per line (rustdoc joins them).
+pub(crate) fn lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `#![doc = "..."]` attributes: the documentation of the module they open.
+pub(crate) fn inner_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote!(#(#![doc = #lines])*)
+}
+
+/// A type as a reader of the reference tables says it.
+fn type_label(api: &Api, ty: &Type) -> String {
+    match ty {
+        Type::String => "string".into(),
+        Type::DateTime => "date-time".into(),
+        Type::Uuid => "uuid".into(),
+        Type::Integer => "integer".into(),
+        Type::Number => "number".into(),
+        Type::Boolean => "boolean".into(),
+        Type::Any => "any JSON".into(),
+        Type::Array(inner) => format!("list of {}", type_label(api, inner)),
+        Type::Map(_) => "object".into(),
+        Type::Named(name) => match api.models.get(name).map(|m| &m.kind) {
+            Some(ModelKind::Const(value)) => format!("always `{value}`"),
+            Some(ModelKind::Enum(values)) => {
+                let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                format!("[`{name}`](crate::models::{name}): {}", values.join(", "))
+            }
+            _ => format!("[`{name}`](crate::models::{name})"),
+        },
+    }
+}
+
+/// Table cells hold one line without pipes.
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+const THREE_STATES: &str = "Optional and nullable: leave it unset to omit the field, pass `None` \
+(or `Nullable::Null`) to send `null`, or pass a value.";
+
+pub(crate) fn field_doc(api: &Api, field: &Field, in_request: bool) -> String {
+    let mut out = field
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("`{}`.", field.wire_name));
+    if let Type::Named(name) = &field.ty
+        && let Some(ModelKind::Const(value)) = api.models.get(name).map(|m| &m.kind)
+    {
+        out.push_str(&format!("\n\nAlways `{value}`."));
+    }
+    if !field.constraints.is_empty() {
+        out.push_str(&format!(
+            "\n\nConstraints: {}.",
+            field.constraints.join(", ")
+        ));
+    }
+    if in_request && !field.required && field.nullable {
+        out.push_str(&format!("\n\n{THREE_STATES}"));
+    }
+    if field.secret {
+        out.push_str("\n\nA credential: `Debug` and `Display` print `[redacted]`.");
+    }
+    if field.deprecated {
+        out.push_str("\n\nDeprecated by the API.");
+    }
+    out
+}
+
+pub(crate) fn setter_doc(input: &Input<'_>) -> String {
+    let mut out = input
+        .description
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("`{}`.", input.name));
+    match input.kind {
+        InputKind::Param(p) if p.location == Location::Header => {
+            out.push_str(&format!(
+                "\n\nSent as the `{}` header; overrides the client's value for this call.",
+                p.wire_name
+            ));
+        }
+        InputKind::Param(p) if p.location == Location::Query => {
+            out.push_str(&format!(
+                "\n\nSent as the `{}` query parameter.",
+                p.wire_name
+            ));
+        }
+        InputKind::BodyField(f) if !f.constraints.is_empty() => {
+            out.push_str(&format!("\n\nConstraints: {}.", f.constraints.join(", ")));
+        }
+        _ => {}
+    }
+    if input.three_state {
+        out.push_str(&format!("\n\n{THREE_STATES}"));
+    }
+    out
+}
+
+pub(crate) fn group_doc(group: &Group) -> String {
+    let mut out = format!("The `{}` operations.", group.tag);
+    if let Some(description) = &group.description {
+        out.push_str(&format!(" {description}"));
+    }
+    out.push_str("\n\n| Method | HTTP |\n|---|---|\n");
+    for op in &group.operations {
+        out.push_str(&format!(
+            "| [`{}`]({}::{}) | `{} {}` |\n",
+            op.name,
+            super::types::type_ident(&group.name),
+            op.name,
+            op.method,
+            op.path
+        ));
+    }
+    out
+}
+
+/// The example call of an operation: required arguments, then up to two optional setters.
+pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation) -> String {
+    let all = inputs(api, op);
+    let required: Vec<String> = all
+        .iter()
+        .filter(|i| i.required)
+        .map(|i| example_literal(api, i.ty, i.example).unwrap_or_default())
+        .collect();
+    let mut call = format!(
+        "let response = client\n    .{}()\n    .{}({})\n",
+        group.name,
+        op.name,
+        required.join(", ")
+    );
+    let optional = all
+        .iter()
+        .filter(|i| {
+            !i.required
+                && matches!(
+                    i.kind,
+                    InputKind::BodyField(_)
+                        | InputKind::Param(crate::ir::Param {
+                            location: Location::Query,
+                            ..
+                        })
+                )
+        })
+        .filter(|i| !matches!(i.kind, InputKind::BodyField(f) if f.deprecated))
+        .filter_map(|i| Some((i, example_literal(api, i.ty, i.example)?)))
+        .take(2);
+    for (input, literal) in optional {
+        call.push_str(&format!("    .{}({literal})\n", input.name));
+    }
+    call.push_str("    .send()\n    .await?;\n");
+    call
+}
+
+pub(crate) fn operation_doc(api: &Api, group: &Group, op: &Operation) -> String {
+    let error = format!("{}Error", op_type(op));
+    let mut out = String::new();
+    out.push_str(op.summary.as_deref().unwrap_or(&op.name));
+    out.push_str(&format!("\n\n`{} {}`", op.method, op.path));
+    if let Some(description) = &op.description {
+        out.push_str(&format!(": {description}"));
+    }
+    out.push_str("\n\n# Example\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    out.push_str("let client = openrouter::OpenRouter::from_env()?;\n");
+    out.push_str(&example_call(api, group, op));
+    out.push_str(
+        "println!(\"{} {:?}\", response.status(), response.body());\n# Ok(())\n# }\n```\n",
+    );
+
+    let all = inputs(api, op);
+    if !all.is_empty() {
+        out.push_str("\n# Parameters\n\n| Name | In | Type | Required | Description |\n|---|---|---|---|---|\n");
+        for input in &all {
+            let place = match input.kind {
+                InputKind::Param(p) => match p.location {
+                    Location::Path => "path".to_owned(),
+                    Location::Query => "query".to_owned(),
+                    Location::Header => format!("header `{}`", p.wire_name),
+                },
+                InputKind::BodyField(_) => "body".to_owned(),
+            };
+            let required = if input.required {
+                "yes".to_owned()
+            } else if input.three_state {
+                "no, nullable".to_owned()
+            } else {
+                "no".to_owned()
+            };
+            out.push_str(&format!(
+                "| `{}` | {place} | {} | {required} | {} |\n",
+                input.name,
+                type_label(api, input.ty),
+                cell(input.description.unwrap_or(""))
+            ));
+        }
+    }
+
+    let (_, ok) = success(api, op);
+    out.push_str("\n# Response\n\n");
+    for response in ok {
+        let body = response
+            .body
+            .as_ref()
+            .map_or("no body".to_owned(), |ty| type_label(api, ty));
+        out.push_str(&format!(
+            "- `{}`: {} ({body}), as a [`Response`](crate::Response) with status and headers.\n",
+            response.status,
+            cell(&response.description)
+        ));
+    }
+
+    out.push_str(&format!("\n# Errors\n\nEach failure is a variant of [`{error}`].\n\n| Status | Variant | Meaning |\n|---|---|---|\n"));
+    for response in op.responses.iter().filter(|r| r.is_error()) {
+        let variant = variant_name(&response.status);
+        out.push_str(&format!(
+            "| {} | [`{variant}`]({error}::{variant}) | {} |\n",
+            response.status,
+            cell(&response.description)
+        ));
+    }
+    out.push_str(&format!("| any other | [`Unexpected`]({error}::Unexpected) | An undeclared status or a body that is not the declared JSON |\n"));
+    out.push_str(&format!(
+        "| success | [`Decode`]({error}::Decode) | The body does not match the document |\n"
+    ));
+    out.push_str(&format!("| none | [`Timeout`]({error}::Timeout), [`Transport`]({error}::Transport), [`InvalidRequest`]({error}::InvalidRequest) | No response |\n"));
+    out
+}
+
+/// The crate root's documentation: a quick start and where to go next.
+pub(crate) fn crate_doc(api: &Api) -> String {
+    let mut out = format!("A client for the {}: ", api.title);
+    let groups: Vec<String> = api
+        .groups
+        .iter()
+        .map(|g| format!("[`{}()`](OpenRouter::{})", g.name, g.name))
+        .collect();
+    out.push_str(&groups.join(" and "));
+    out.push_str(".\n\n# Quick start\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    out.push_str("// The API key comes from OPENROUTER_API_KEY.\nlet client = openrouter::OpenRouter::from_env()?;\n");
+    if let Some((group, op)) = first_op(api, "get_current_key_metadata") {
+        out.push_str(&example_call(api, group, op));
+        out.push_str("println!(\"{:?}\", response.data);\n");
+    }
+    out.push_str("# Ok(())\n# }\n```\n\n");
+    out.push_str("- Every operation returns a [`Response`] (status, headers, typed body) or its own error type, \
+with a variant per status the API declares for it.\n");
+    out.push_str("- Optional nullable fields take [`Nullable`]: leave unset, send `null`, or send a value.\n");
+    out.push_str(
+        "- Enums in [`models`] are open: unknown values are kept, never a decode failure.\n",
+    );
+    out.push_str("- Keys are [`SecretString`]s: `Debug` and `Display` never print them.\n");
+    out.push_str("- [`raw`] is progenitor's lower-level client for the same operations.\n");
+    out
+}
+
+fn first_op<'a>(api: &'a Api, name: &str) -> Option<(&'a Group, &'a Operation)> {
+    api.groups
+        .iter()
+        .find_map(|g| {
+            g.operations
+                .iter()
+                .find(|op| op.name == name)
+                .map(|op| (g, op))
+        })
+        .or_else(|| {
+            api.groups
+                .first()
+                .and_then(|g| g.operations.first().map(|op| (g, op)))
+        })
+}
+
+/// `generated/README.md`. Its examples are compiled as doctests of the crate.
+pub(crate) fn readme(api: &Api) -> String {
+    let mut out = format!(
+        "# openrouter\n\nA Rust client for the {} (document version {}).\n\n",
+        api.title, api.version
+    );
+    out.push_str("## Operations\n\n| Group | Method | HTTP | Summary |\n|---|---|---|---|\n");
+    for group in &api.groups {
+        for op in &group.operations {
+            out.push_str(&format!(
+                "| `{}()` | `{}` | `{} {}` | {} |\n",
+                group.name,
+                op.name,
+                op.method,
+                op.path,
+                cell(op.summary.as_deref().unwrap_or(""))
+            ));
+        }
+    }
+    out.push_str("\n## Common calls\n\n```rust,no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    out.push_str("// The API key comes from OPENROUTER_API_KEY; without it no Authorization header is sent.\n");
+    out.push_str("let client = openrouter::OpenRouter::from_env()?;\n");
+    for group in &api.groups {
+        for op in &group.operations {
+            out.push_str(&format!(
+                "\n// {}\n{{\n",
+                op.summary.as_deref().unwrap_or(&op.name)
+            ));
+            for line in example_call(api, group, op).lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+            out.push_str("    println!(\"{} {:?}\", response.status(), response.body());\n}\n");
+        }
+    }
+    out.push_str("# Ok(())\n# }\n```\n\n## Behaviour\n\n");
+    let globals: Vec<&crate::ir::Param> = global_params(api);
+    if !globals.is_empty() {
+        let names: Vec<String> = globals
+            .iter()
+            .map(|p| format!("`{}` (`{}`)", p.wire_name, p.name))
+            .collect();
+        out.push_str(&format!(
+            "- {} can be set on the client builder and on each call; the call's value wins.\n",
+            names.join(", ")
+        ));
+    }
+    out.push_str(
+        "- Optional nullable body fields have three states: leave the setter uncalled to omit the field, \
+pass `Nullable::Null` to send `null`, or pass a value.\n\
+- Enums are open: an unknown value is kept as `Unknown(String)`, and any string can be sent.\n\
+- Path parameters are percent-encoded, so a value can never reach another endpoint.\n\
+- Each operation has its own error enum: a variant per declared status with `code`, `message`, \
+`metadata`, status, headers and raw body; `Unexpected` for anything undeclared; `Decode`, \
+`Timeout`, `Transport` and `InvalidRequest` for the rest. `Display` is one line.\n\
+- API keys are `SecretString`s: `Debug` and `Display` print `[redacted]`.\n",
+    );
+    out
+}
+
+/// Parameters the document marks as client-wide, once each, in first-seen order.
+pub(crate) fn global_params(api: &Api) -> Vec<&crate::ir::Param> {
+    let mut out: Vec<&crate::ir::Param> = Vec::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for param in op.params.iter().filter(|p| p.global) {
+            if !out.iter().any(|p| p.wire_name == param.wire_name) {
+                out.push(param);
+            }
+        }
+    }
+    out
+}

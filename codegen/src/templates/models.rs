@@ -1,0 +1,234 @@
+//! `src/models.rs`: every named type of the document, with open enums, three-state request
+//! fields and redacted secrets.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::{
+    ident, is_three_state, rename, request_models, response_models, rust_type, type_ident,
+};
+use crate::ir::{Api, Field, Model, ModelKind, Type};
+
+pub(crate) fn models_rs(api: &Api) -> TokenStream {
+    let requests = request_models(api);
+    let responses = response_models(api);
+    let error_bodies = error_body_models(api);
+    let items = api.models.values().map(|model| {
+        let in_request = requests.contains(&model.name);
+        let in_response = responses.contains(&model.name);
+        match &model.kind {
+            ModelKind::Struct(fields) => {
+                let item = struct_item(api, model, fields, in_request, in_response);
+                let error_body = error_bodies
+                    .contains(&model.name)
+                    .then(|| error_body_impl(api, model, fields));
+                quote!(#item #error_body)
+            }
+            ModelKind::Enum(values) => enum_item(model, values),
+            // Carried as their JSON type by the fields that use them.
+            ModelKind::Const(_) => quote!(),
+        }
+    });
+    quote! {
+        //! The types of request and response bodies.
+        //!
+        //! Response types accept fields they do not know, and enums keep values they do not know
+        //! (`Unknown`), so a newer API does not break an older client.
+        #(#items)*
+    }
+}
+
+fn struct_item(
+    api: &Api,
+    model: &Model,
+    fields: &[Field],
+    in_request: bool,
+    in_response: bool,
+) -> TokenStream {
+    let doc = docs::lines(model.description.as_deref().unwrap_or(&model.name));
+    let name = type_ident(&model.name);
+    let deserialize = in_response.then(|| quote!(, serde::Deserialize));
+    let fields = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let inner = rust_type(api, &field.ty, field.secret);
+        let mut serde = Vec::new();
+        if let Some(wire) = rename(&field.name, &field.wire_name) {
+            serde.push(quote!(rename = #wire));
+        }
+        let ty = if in_request && is_three_state(field) {
+            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            quote!(Option<crate::Nullable<#inner>>)
+        } else if !field.required {
+            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            quote!(Option<#inner>)
+        } else if field.nullable {
+            quote!(Option<#inner>)
+        } else {
+            inner
+        };
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let doc = docs::lines(&docs::field_doc(api, field, in_request));
+        quote! {
+            #doc
+            #serde
+            pub #name: #ty,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize #deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn enum_item(model: &Model, values: &[String]) -> TokenStream {
+    let doc = docs::lines(model.description.as_deref().unwrap_or(&model.name));
+    let name = type_ident(&model.name);
+    let variants: Vec<_> = values.iter().map(|v| variant_ident(v)).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    quote! {
+        #doc
+        ///
+        /// Open: a value this version does not know is kept in `Unknown`, and any string can be
+        /// sent with `From<&str>`.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value this version of the crate does not know.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// `S256` → `S256`, `plain` → `Plain`, `1h` → `V1h`.
+fn variant_ident(value: &str) -> proc_macro2::Ident {
+    let name = value.to_upper_camel_case();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() && name != "Unknown" => format_ident!("{}", name),
+        _ => format_ident!("V{}", name),
+    }
+}
+
+/// Models used as the body of an error response.
+fn error_body_models(api: &Api) -> std::collections::BTreeSet<String> {
+    api.groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .flat_map(|op| &op.responses)
+        .filter(|r| r.is_error())
+        .filter_map(|r| match &r.body {
+            Some(Type::Named(name)) => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// OpenRouter's error bodies are `{error: {code, message, metadata}}`; a body of that shape
+/// answers `code()`, `message()` and `metadata()`, any other body answers `None`.
+fn error_body_impl(api: &Api, model: &Model, fields: &[Field]) -> TokenStream {
+    let name = type_ident(&model.name);
+    let detail = fields
+        .iter()
+        .find(|f| f.wire_name == "error" && f.required)
+        .and_then(|f| match &f.ty {
+            Type::Named(detail) => match &api.models.get(detail)?.kind {
+                ModelKind::Struct(inner) => Some((ident(&f.name), inner)),
+                _ => None,
+            },
+            _ => None,
+        });
+    let inner_fields = detail.as_ref().map(|(_, inner)| *inner);
+    let find = |wire: &str, ty: Type| {
+        inner_fields
+            .and_then(|inner| inner.iter().find(|f| f.wire_name == wire && f.ty == ty))
+            .map(|f| (ident(&f.name), f))
+    };
+    let error = detail.as_ref().map(|(name, _)| name);
+    let code = match find("code", Type::Integer) {
+        Some((field, f)) if f.required && !f.nullable => quote!(Some(self.#error.#field)),
+        Some((field, _)) => quote!(self.#error.#field),
+        None => quote!(None),
+    };
+    let message = match find("message", Type::String) {
+        Some((field, f)) if f.required && !f.nullable => quote!(Some(&self.#error.#field)),
+        Some((field, _)) => quote!(self.#error.#field.as_deref()),
+        None => quote!(None),
+    };
+    let metadata = match find("metadata", Type::Map(Box::new(Type::Any))) {
+        Some((field, f)) if f.required && !f.nullable => quote!(Some(&self.#error.#field)),
+        Some((field, _)) => quote!(self.#error.#field.as_ref()),
+        None => quote!(None),
+    };
+    quote! {
+        impl crate::ErrorBody for #name {
+            fn code(&self) -> Option<i64> {
+                #code
+            }
+
+            fn message(&self) -> Option<&str> {
+                #message
+            }
+
+            fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+                #metadata
+            }
+        }
+    }
+}

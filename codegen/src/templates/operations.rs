@@ -1,0 +1,568 @@
+//! `src/<group>.rs`: one module per tag, with the group accessor, a request builder, an error
+//! type and the wire code for each operation.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::{ident, rust_type, type_ident};
+use crate::ir::{Api, Field, Group, Location, ModelKind, Operation, Param, Response, Type};
+
+/// One setter or constructor argument of a request builder.
+pub(crate) struct Input<'a> {
+    /// Rust name of the argument or setter.
+    pub(crate) name: String,
+    pub(crate) ty: &'a Type,
+    pub(crate) required: bool,
+    /// Optional and nullable body field: the setter takes `impl Into<Nullable<T>>`.
+    pub(crate) three_state: bool,
+    pub(crate) description: Option<&'a str>,
+    pub(crate) example: Option<&'a serde_json::Value>,
+    pub(crate) kind: InputKind<'a>,
+}
+
+pub(crate) enum InputKind<'a> {
+    Param(&'a Param),
+    BodyField(&'a Field),
+}
+
+/// Parameters first (path, query, header), then body fields, as the SDK reference pages list them.
+pub(crate) fn inputs<'a>(api: &'a Api, op: &'a Operation) -> Vec<Input<'a>> {
+    let mut out: Vec<Input<'a>> = op
+        .params
+        .iter()
+        .map(|p| Input {
+            name: p.name.clone(),
+            ty: &p.ty,
+            required: p.required,
+            three_state: false,
+            description: p.description.as_deref(),
+            example: p.example.as_ref(),
+            kind: InputKind::Param(p),
+        })
+        .collect();
+    if let Some(fields) = body_fields(api, op) {
+        out.extend(fields.iter().map(|f| Input {
+            name: f.name.clone(),
+            ty: &f.ty,
+            required: f.required,
+            three_state: !f.required && f.nullable,
+            description: f.description.as_deref(),
+            example: f.example.as_ref(),
+            kind: InputKind::BodyField(f),
+        }));
+    }
+    out
+}
+
+/// The fields of the operation's body model, when the body is a struct.
+pub(crate) fn body_fields<'a>(api: &'a Api, op: &Operation) -> Option<&'a [Field]> {
+    match &op.body.as_ref()?.ty {
+        Type::Named(name) => match &api.models.get(name)?.kind {
+            ModelKind::Struct(fields) => Some(fields),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Operation names as types: `get` → `Get`, `create_auth_code` → `CreateAuthCode`.
+pub(crate) fn op_type(op: &Operation) -> String {
+    op.name.to_upper_camel_case()
+}
+
+/// The success body type and the statuses that carry it.
+pub(crate) fn success<'o>(api: &Api, op: &'o Operation) -> (TokenStream, Vec<&'o Response>) {
+    let ok: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.starts_with('2'))
+        .collect();
+    let ty = match ok.iter().find_map(|r| r.body.as_ref()) {
+        Some(ty) => rust_type(api, ty, false),
+        None => quote!(()),
+    };
+    (ty, ok)
+}
+
+/// The variant for a declared error status.
+pub(crate) fn variant_name(status: &str) -> String {
+    match status {
+        "400" => "BadRequest".into(),
+        "401" => "Unauthorized".into(),
+        "402" => "PaymentRequired".into(),
+        "403" => "Forbidden".into(),
+        "404" => "NotFound".into(),
+        "405" => "MethodNotAllowed".into(),
+        "408" => "RequestTimeout".into(),
+        "409" => "Conflict".into(),
+        "410" => "Gone".into(),
+        "413" => "PayloadTooLarge".into(),
+        "422" => "UnprocessableEntity".into(),
+        "429" => "TooManyRequests".into(),
+        "500" => "InternalServer".into(),
+        "502" => "BadGateway".into(),
+        "503" => "ServiceUnavailable".into(),
+        "504" => "GatewayTimeout".into(),
+        "4XX" | "4xx" => "ClientError".into(),
+        "5XX" | "5xx" => "ServerError".into(),
+        "default" => "Other".into(),
+        other => format!("Status{other}"),
+    }
+}
+
+fn status_pattern(status: &str) -> TokenStream {
+    match status {
+        "4XX" | "4xx" => quote!(400..=499),
+        "5XX" | "5xx" => quote!(500..=599),
+        "default" => quote!(_),
+        code => {
+            let code: u16 = code.parse().unwrap_or(0);
+            quote!(#code)
+        }
+    }
+}
+
+fn error_body_type(api: &Api, response: &Response) -> TokenStream {
+    match &response.body {
+        Some(ty @ Type::Named(_)) => rust_type(api, ty, false),
+        _ => quote!(serde_json::Value),
+    }
+}
+
+/// The type a setter or argument takes.
+fn input_type(api: &Api, input: &Input<'_>) -> TokenStream {
+    let inner = rust_type(api, input.ty, false);
+    if input.three_state {
+        quote!(impl Into<crate::Nullable<#inner>>)
+    } else {
+        quote!(impl Into<#inner>)
+    }
+}
+
+pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
+    let module_doc = docs::inner_lines(&docs::group_doc(group));
+    let group_type = type_ident(&group.name);
+    let accessor = ident(&group.name);
+    let accessor_doc = format!(
+        " The {} operations: [`{}`](crate::{}::{}).",
+        group.tag, group_type, group.name, group_type
+    );
+    let methods = group
+        .operations
+        .iter()
+        .map(|op| group_method(api, group, op));
+    let items = group.operations.iter().map(|op| operation_items(api, op));
+    quote! {
+        #module_doc
+
+        use std::time::Duration;
+
+        use crate::client::CallOptions;
+        use crate::transport::{self, Failure};
+        use crate::{ApiError, DecodeError, InvalidRequest, OpenRouter, Response, UnexpectedResponse};
+
+        impl OpenRouter {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #group_type<'_> {
+                #group_type { client: self }
+            }
+        }
+
+        #[doc = #accessor_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #group_type<'a> {
+            client: &'a OpenRouter,
+        }
+
+        impl<'a> #group_type<'a> {
+            #(#methods)*
+        }
+
+        #(#items)*
+    }
+}
+
+fn group_method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
+    let doc = docs::lines(&docs::operation_doc(api, group, op));
+    let method = ident(&op.name);
+    let request = format_ident!("{}Request", op_type(op));
+    let required: Vec<Input<'_>> = inputs(api, op).into_iter().filter(|i| i.required).collect();
+    let args = required.iter().map(|i| {
+        let name = ident(&i.name);
+        let ty = input_type(api, i);
+        quote!(#name: #ty)
+    });
+    let values = required.iter().map(|i| {
+        let name = ident(&i.name);
+        quote!(#name.into())
+    });
+    quote! {
+        #doc
+        pub fn #method(&self, #(#args),*) -> #request<'a> {
+            #request::new(self.client, #(#values),*)
+        }
+    }
+}
+
+fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+    let request = request_builder(api, op);
+    let error = error_type(api, op);
+    quote!(#request #error)
+}
+
+fn request_builder(api: &Api, op: &Operation) -> TokenStream {
+    let request = format_ident!("{}Request", op_type(op));
+    let error = format_ident!("{}Error", op_type(op));
+    let all = inputs(api, op);
+    let doc = format!(
+        " A `{} {}` request. Set optional values, then [`send`]({}::send) it.",
+        op.method, op.path, request
+    );
+
+    // Parameters other than headers are fields; headers go into the call options.
+    let param_fields = all.iter().filter_map(|i| match i.kind {
+        InputKind::Param(p) if p.location != Location::Header => {
+            let name = ident(&i.name);
+            let ty = rust_type(api, i.ty, false);
+            Some(if i.required {
+                quote!(#name: #ty,)
+            } else {
+                quote!(#name: Option<#ty>,)
+            })
+        }
+        _ => None,
+    });
+    let body_model = op.body.as_ref().map(|b| rust_type(api, &b.ty, false));
+    let body_field = body_model.as_ref().map(|ty| quote!(body: #ty,));
+
+    let required: Vec<&Input<'_>> = all.iter().filter(|i| i.required).collect();
+    let ctor_args = required.iter().map(|i| {
+        let name = ident(&i.name);
+        let ty = rust_type(api, i.ty, false);
+        quote!(#name: #ty)
+    });
+    let param_inits = all.iter().filter_map(|i| match i.kind {
+        InputKind::Param(p) if p.location != Location::Header => {
+            let name = ident(&i.name);
+            Some(if i.required {
+                quote!(#name,)
+            } else {
+                quote!(#name: None,)
+            })
+        }
+        _ => None,
+    });
+    let body_init = body_model.as_ref().map(|model| {
+        let fields = body_fields(api, op).unwrap_or_default().iter().map(|f| {
+            let name = ident(&f.name);
+            if f.required {
+                quote!(#name,)
+            } else {
+                quote!(#name: None,)
+            }
+        });
+        quote!(body: #model { #(#fields)* },)
+    });
+    let header_inits = all.iter().filter_map(|i| match i.kind {
+        InputKind::Param(p) if p.location == Location::Header && i.required => {
+            let name = ident(&i.name);
+            let wire = &p.wire_name;
+            Some(quote!(options.header(#wire, #name.to_string());))
+        }
+        _ => None,
+    });
+
+    let setters = all.iter().filter(|i| !i.required).map(|i| {
+        let name = ident(&i.name);
+        let ty = input_type(api, i);
+        let doc = docs::lines(&docs::setter_doc(i));
+        let assign = match i.kind {
+            InputKind::Param(p) if p.location == Location::Header => {
+                let wire = &p.wire_name;
+                quote!(self.options.header(#wire, value.into());)
+            }
+            InputKind::Param(_) => quote!(self.#name = Some(value.into());),
+            InputKind::BodyField(_) => quote!(self.body.#name = Some(value.into());),
+        };
+        quote! {
+            #doc
+            pub fn #name(mut self, value: #ty) -> Self {
+                #assign
+                self
+            }
+        }
+    });
+
+    let send = send_fn(api, op, &all, &error);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #request<'a> {
+            client: &'a OpenRouter,
+            options: CallOptions,
+            #(#param_fields)*
+            #body_field
+        }
+
+        impl<'a> #request<'a> {
+            fn new(client: &'a OpenRouter, #(#ctor_args),*) -> Self {
+                #[allow(unused_mut)]
+                let mut options = CallOptions::default();
+                #(#header_inits)*
+                #request {
+                    client,
+                    options,
+                    #(#param_inits)*
+                    #body_init
+                }
+            }
+
+            #(#setters)*
+
+            /// Sends this request to another base URL than the client's.
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.options.base_url(url.into());
+                self
+            }
+
+            /// A time limit for this request alone.
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.options.timeout(timeout);
+                self
+            }
+
+            #send
+        }
+    }
+}
+
+/// How a parameter value becomes text in a path or query.
+fn to_text(ty: &Type, value: TokenStream) -> TokenStream {
+    match ty {
+        Type::String => quote!(#value.clone()),
+        Type::DateTime => quote!(#value.to_rfc3339()),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+fn send_fn(
+    api: &Api,
+    op: &Operation,
+    all: &[Input<'_>],
+    error: &proc_macro2::Ident,
+) -> TokenStream {
+    let (success_type, ok) = success(api, op);
+    let method = format_ident!("{}", op.method);
+    // `/keys/{hash}` → format!("/keys/{}", path_segment(&self.hash))
+    let mut template = String::new();
+    let mut path_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        template.push_str(&rest[..start]);
+        template.push_str("{}");
+        let wire = &rest[start + 1..end];
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == Location::Path && p.wire_name == wire)
+        {
+            let name = ident(&p.name);
+            let text = to_text(&p.ty, quote!(self.#name));
+            path_args.push(quote!(transport::path_segment(&#text)));
+        }
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    template.push_str(rest);
+    let query = all.iter().filter_map(|i| match i.kind {
+        InputKind::Param(p) if p.location == Location::Query => {
+            let name = ident(&i.name);
+            let wire = &p.wire_name;
+            let text = to_text(i.ty, quote!(value));
+            Some(if i.required {
+                let text = to_text(i.ty, quote!(self.#name));
+                quote!(query.push((#wire, #text));)
+            } else {
+                quote!(if let Some(value) = &self.#name { query.push((#wire, #text)); })
+            })
+        }
+        _ => None,
+    });
+    let has_query = op.params.iter().any(|p| p.location == Location::Query);
+    let query = has_query.then(|| {
+        quote! {
+            let mut query: Vec<(&str, String)> = Vec::new();
+            #(#query)*
+            if !query.is_empty() {
+                request = request.query(&query);
+            }
+        }
+    });
+    let body = op
+        .body
+        .as_ref()
+        .map(|_| quote!(request = request.json(&self.body);));
+    let success_arms = ok.iter().map(|r| {
+        let pattern = status_pattern(&r.status);
+        if r.body.is_some() {
+            quote!(#pattern => raw.success().map_err(#error::Decode),)
+        } else {
+            quote!(#pattern => Ok(raw.empty()),)
+        }
+    });
+    let error_arms = op.responses.iter().filter(|r| r.is_error()).map(|r| {
+        let pattern = status_pattern(&r.status);
+        let variant = format_ident!("{}", variant_name(&r.status));
+        quote!(#pattern => Err(raw.api_error().map_or_else(#error::Unexpected, #error::#variant)),)
+    });
+    let fallback = (!op.responses.iter().any(|r| r.status == "default"))
+        .then(|| quote!(_ => Err(#error::Unexpected(raw.unexpected())),));
+    let request_ident = if query.is_some() || body.is_some() {
+        quote!(mut request)
+    } else {
+        quote!(request)
+    };
+    let path = if path_args.is_empty() {
+        quote!(#template)
+    } else {
+        quote!(&format!(#template, #(#path_args),*))
+    };
+    quote! {
+        /// Sends the request and decodes the response.
+        pub async fn send(self) -> Result<Response<#success_type>, #error> {
+            let path = #path;
+            let #request_ident = self.client.request(reqwest::Method::#method, path, &self.options)?;
+            #query
+            #body
+            let raw = transport::send(request).await?;
+            match raw.status.as_u16() {
+                #(#success_arms)*
+                #(#error_arms)*
+                #fallback
+            }
+        }
+    }
+}
+
+fn error_type(api: &Api, op: &Operation) -> TokenStream {
+    let error = format_ident!("{}Error", op_type(op));
+    let declared: Vec<&Response> = op.responses.iter().filter(|r| r.is_error()).collect();
+    let doc = format!(
+        " Why `{} {}` failed: one variant per declared status, then what the document cannot declare.",
+        op.method, op.path
+    );
+    let variants: Vec<_> = declared
+        .iter()
+        .map(|r| format_ident!("{}", variant_name(&r.status)))
+        .collect();
+    let variant_docs = declared
+        .iter()
+        .map(|r| format!(" {}: {}", r.status, r.description));
+    let bodies = declared.iter().map(|r| error_body_type(api, r));
+    let context = format!("{} {}: ", op.method, op.path);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #error {
+            #(#[doc = #variant_docs] #variants(ApiError<#bodies>),)*
+            /// A status this operation does not declare, or an error body that is not the declared
+            /// JSON. Status, headers and body are kept.
+            Unexpected(UnexpectedResponse),
+            /// A success status whose body does not match the document.
+            Decode(DecodeError),
+            /// No response within the configured timeout.
+            Timeout(reqwest::Error),
+            /// The request was not sent or the response not read: connection refused, TLS, reset.
+            Transport(reqwest::Error),
+            /// The request could not be built (an invalid header value, for example).
+            InvalidRequest(InvalidRequest),
+        }
+
+        impl #error {
+            /// The HTTP status, when a response arrived.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                match self {
+                    #(Self::#variants(e) => Some(e.status()),)*
+                    Self::Unexpected(e) => Some(e.status()),
+                    Self::Decode(e) => Some(e.status()),
+                    Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+                }
+            }
+
+            /// The response headers, when a response arrived.
+            pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
+                match self {
+                    #(Self::#variants(e) => Some(e.headers()),)*
+                    Self::Unexpected(e) => Some(e.headers()),
+                    Self::Decode(e) => Some(e.headers()),
+                    Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+                }
+            }
+
+            /// The response body exactly as received, when a response arrived.
+            pub fn raw_body(&self) -> Option<&[u8]> {
+                match self {
+                    #(Self::#variants(e) => Some(e.raw_body()),)*
+                    Self::Unexpected(e) => Some(e.raw_body()),
+                    Self::Decode(e) => Some(e.raw_body()),
+                    Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+                }
+            }
+
+            /// `error.code` of a declared error body.
+            pub fn code(&self) -> Option<i64> {
+                match self {
+                    #(Self::#variants(e) => e.code(),)*
+                    _ => None,
+                }
+            }
+
+            /// `error.message` of a declared error body.
+            pub fn message(&self) -> Option<&str> {
+                match self {
+                    #(Self::#variants(e) => e.message(),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(#context)?;
+                match self {
+                    #(Self::#variants(e) => write!(f, "{e}"),)*
+                    Self::Unexpected(e) => write!(f, "{e}"),
+                    Self::Decode(e) => write!(f, "{e}"),
+                    Self::Timeout(e) => write!(f, "timed out: {e}"),
+                    Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+                    Self::InvalidRequest(e) => write!(f, "{e}"),
+                }
+            }
+        }
+
+        impl std::error::Error for #error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::Decode(e) => Some(e),
+                    Self::Timeout(e) | Self::Transport(e) => Some(e),
+                    Self::InvalidRequest(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<Failure> for #error {
+            fn from(failure: Failure) -> Self {
+                match failure {
+                    Failure::Timeout(e) => Self::Timeout(e),
+                    Failure::Transport(e) => Self::Transport(e),
+                    Failure::InvalidRequest(e) => Self::InvalidRequest(e),
+                }
+            }
+        }
+    }
+}

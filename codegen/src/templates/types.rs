@@ -1,0 +1,153 @@
+//! How IR types and names become Rust tokens.
+
+use std::collections::BTreeSet;
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::ir::{Api, Field, ModelKind, Type};
+
+/// An identifier, raw (`r#type`) when the IR name says so.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The name a field has on the wire when it differs from its Rust name.
+pub(crate) fn rename(field_name: &str, wire_name: &str) -> Option<String> {
+    (field_name.trim_start_matches("r#") != wire_name).then(|| wire_name.to_owned())
+}
+
+/// A Rust type name in upper camel case (`list` → `List`).
+pub(crate) fn type_ident(name: &str) -> Ident {
+    format_ident!("{}", name.to_upper_camel_case())
+}
+
+/// The Rust type of a value; `secret` strings become `SecretString`.
+pub(crate) fn rust_type(api: &Api, ty: &Type, secret: bool) -> TokenStream {
+    match ty {
+        Type::String if secret => quote!(crate::SecretString),
+        Type::String => quote!(String),
+        Type::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Type::Uuid => quote!(uuid::Uuid),
+        Type::Integer => quote!(i64),
+        Type::Number => quote!(f64),
+        Type::Boolean => quote!(bool),
+        Type::Any => quote!(serde_json::Value),
+        Type::Array(inner) => {
+            let inner = rust_type(api, inner, false);
+            quote!(Vec<#inner>)
+        }
+        Type::Map(inner) if **inner == Type::Any => {
+            quote!(serde_json::Map<String, serde_json::Value>)
+        }
+        Type::Map(inner) => {
+            let inner = rust_type(api, inner, false);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Type::Named(name) => match api.models.get(name).map(|m| &m.kind) {
+            Some(ModelKind::Const(value)) => const_type(value),
+            _ => {
+                let ident = type_ident(name);
+                quote!(crate::models::#ident)
+            }
+        },
+    }
+}
+
+/// A `const` value is carried as its JSON type; the docs say which value it always has.
+fn const_type(value: &Value) -> TokenStream {
+    match value {
+        Value::Bool(_) => quote!(bool),
+        Value::Number(n) if n.is_i64() || n.is_u64() => quote!(i64),
+        Value::Number(_) => quote!(f64),
+        Value::String(_) => quote!(String),
+        _ => quote!(serde_json::Value),
+    }
+}
+
+/// Models reachable from `roots`, following struct fields, arrays and maps.
+pub(crate) fn reachable<'a>(
+    api: &Api,
+    roots: impl IntoIterator<Item = &'a Type>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&Type> = roots.into_iter().collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            Type::Array(inner) | Type::Map(inner) => stack.push(inner),
+            Type::Named(name) => {
+                if seen.insert(name.clone())
+                    && let Some(ModelKind::Struct(fields)) = api.models.get(name).map(|m| &m.kind)
+                {
+                    stack.extend(fields.iter().map(|f| &f.ty));
+                }
+            }
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// Models that request bodies use: their optional nullable fields get three states.
+pub(crate) fn request_models(api: &Api) -> BTreeSet<String> {
+    let bodies = api
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .filter_map(|op| op.body.as_ref());
+    reachable(api, bodies.map(|b| &b.ty))
+}
+
+/// Models that responses use: they are deserialized.
+pub(crate) fn response_models(api: &Api) -> BTreeSet<String> {
+    let bodies = api
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .flat_map(|op| &op.responses);
+    reachable(api, bodies.filter_map(|r| r.body.as_ref()))
+}
+
+/// Whether a field in a request model has three states (absent, null, value).
+pub(crate) fn is_three_state(field: &Field) -> bool {
+    !field.required && field.nullable
+}
+
+/// A literal for docs, from the document's example or the type.
+pub(crate) fn example_literal(api: &Api, ty: &Type, example: Option<&Value>) -> Option<String> {
+    Some(match (ty, example) {
+        (Type::String, Some(Value::String(s))) => format!("{s:?}"),
+        (Type::String, _) => "\"example\"".to_owned(),
+        (Type::Number, Some(Value::Number(n))) => {
+            let f = n.as_f64()?;
+            if f.fract() == 0.0 {
+                format!("{f:.1}")
+            } else {
+                f.to_string()
+            }
+        }
+        (Type::Number, _) => "1.0".to_owned(),
+        (Type::Integer, Some(Value::Number(n))) => n.as_i64()?.to_string(),
+        (Type::Integer, _) => "1".to_owned(),
+        (Type::Boolean, Some(Value::Bool(b))) => b.to_string(),
+        (Type::Boolean, _) => "true".to_owned(),
+        (Type::Named(name), example) => match &api.models.get(name)?.kind {
+            ModelKind::Enum(values) => {
+                let value = example
+                    .and_then(Value::as_str)
+                    .or(values.first().map(String::as_str))?;
+                format!(
+                    "openrouter::models::{}::from({value:?})",
+                    name.to_upper_camel_case()
+                )
+            }
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
