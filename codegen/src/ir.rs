@@ -214,6 +214,9 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
     // Same-shaped error schemas share one model, as in the 3.0.3 view; differing ones stay typed.
     let mut merged = original.clone();
     crate::normalize::merge_error_schemas(&mut merged, false);
+    if let Some(origin) = origin(original) {
+        absolute_links(&mut merged, &origin);
+    }
     let doc = &merged;
     let globals: Vec<String> = doc
         .pointer("/x-speakeasy-globals/parameters")
@@ -322,6 +325,32 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         groups,
         models: b.models,
     })
+}
+
+/// `https://openrouter.ai` for a first server `https://openrouter.ai/api/v1`.
+fn origin(doc: &Value) -> Option<String> {
+    let url = doc.pointer("/servers/0/url")?.as_str()?;
+    let (scheme, rest) = url.split_once("://")?;
+    Some(format!("{scheme}://{}", rest.split('/').next()?))
+}
+
+/// Descriptions link to the site with site-relative Markdown links (`](/docs/...)`); in rustdoc
+/// they must be absolute.
+fn absolute_links(node: &mut Value, origin: &str) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    Value::String(s) if key == "description" => {
+                        *s = s.replace("](/", &format!("]({origin}/"))
+                    }
+                    _ => absolute_links(value, origin),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| absolute_links(i, origin)),
+        _ => {}
+    }
 }
 
 fn text(node: &Value, key: &str) -> Option<String> {
@@ -686,7 +715,24 @@ impl Builder<'_> {
             .ok_or_else(|| self.err(pointer, "`properties` must be a mapping"))?;
         for (wire_name, prop) in props {
             let at = join(&join(pointer, "properties"), wire_name);
-            let hint = format!("{parent}{}", wire_name.to_upper_camel_case());
+            // An inline enum is named after its field (`LimitReset`) unless another type has
+            // that name; other inline types are named after their parent and field.
+            // Fields of the same name and values share the enum (`code_challenge_method`).
+            let short = wire_name.to_upper_camel_case();
+            let values: Option<Vec<String>> =
+                prop.get("enum").and_then(Value::as_array).map(|vs| {
+                    vs.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                });
+            let hint = match (self.models.get(&short), values) {
+                (None, Some(_)) => short,
+                (Some(model), Some(values)) if model.kind == ModelKind::Enum(values.clone()) => {
+                    short
+                }
+                _ => format!("{parent}{short}"),
+            };
             let resolved = self.resolve_schema(prop, &at, &hint)?;
             let secret = resolved.ty == Type::String && SECRET_NAMES.contains(&wire_name.as_str());
             fields.push(Field {
@@ -710,14 +756,12 @@ impl Builder<'_> {
         Ok(fields)
     }
 
-    /// Enums with the same values share one type, named after the field (`LimitReset`).
+    /// The enum's name: `hint`, unless a different type already has it.
     fn enum_name(&self, hint: &str, values: &[String]) -> String {
-        for (name, model) in &self.models {
-            if model.kind == ModelKind::Enum(values.to_vec()) {
-                return name.clone();
-            }
+        match self.models.get(hint) {
+            Some(model) if model.kind != ModelKind::Enum(values.to_vec()) => format!("{hint}Enum"),
+            _ => hint.to_owned(),
         }
-        hint.to_owned()
     }
 
     fn insert_model(&mut self, name: &str, schema: &Value, kind: ModelKind) {

@@ -50,7 +50,10 @@ impl VisitMut for TidyProgenitorOutput {
     fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
         if let syn::Meta::NameValue(nv) = &mut attr.meta
             && nv.path.is_ident("doc")
-            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut nv.value
+            && let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) = &mut nv.value
             && text.value().contains("```ignore")
         {
             *text = syn::LitStr::new(&text.value().replace("```ignore", "```text"), text.span());

@@ -75,7 +75,7 @@ impl<'a> ApiKeys<'a> {
     }
     /// Enumerate API keys
     ///
-    /// `GET /keys`: Returns the API keys that belong to the authenticated user. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
+    /// `GET /keys`: Returns the API keys that belong to the authenticated user. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
     ///
     /// # Example
     ///
@@ -127,7 +127,7 @@ impl<'a> ApiKeys<'a> {
     }
     /// Add an API key
     ///
-    /// `POST /keys`: Creates an API key for the authenticated user. The plaintext `key` appears in this response and nowhere else: handle it as a sensitive, write-only secret, since it cannot be fetched again. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
+    /// `POST /keys`: Creates an API key for the authenticated user. The plaintext `key` appears in this response and nowhere else: handle it as a sensitive, write-only secret, since it cannot be fetched again. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
     ///
     /// # Example
     ///
@@ -157,7 +157,7 @@ impl<'a> ApiKeys<'a> {
     /// | `expires_at` | body | date-time | no, nullable | Optional ISO 8601 UTC timestamp at which the API key should expire. Only UTC is accepted; timestamps in other time zones are rejected |
     /// | `include_byok_in_limit` | body | boolean | no | Whether BYOK usage counts toward the limit |
     /// | `limit` | body | number | no, nullable | Optional spending cap for the API key, in USD |
-    /// | `limit_reset` | body | [`CreateApiKeyRequestLimitReset`](crate::models::CreateApiKeyRequestLimitReset): `daily`, `weekly`, `monthly` | no, nullable | How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
+    /// | `limit_reset` | body | [`LimitReset`](crate::models::LimitReset): `daily`, `weekly`, `monthly` | no, nullable | How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
     /// | `name` | body | string | yes | Name to give the new API key |
     /// | `workspace_id` | body | uuid | no | Workspace in which to create the API key; when omitted, the default workspace is used. |
     ///
@@ -184,7 +184,7 @@ impl<'a> ApiKeys<'a> {
     }
     /// Fetch one API key
     ///
-    /// `GET /keys/{hash}`: Returns the API key identified by the given hash. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
+    /// `GET /keys/{hash}`: Returns the API key identified by the given hash. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
     ///
     /// # Example
     ///
@@ -232,7 +232,7 @@ impl<'a> ApiKeys<'a> {
     }
     /// Remove an API key
     ///
-    /// `DELETE /keys/{hash}`: Removes an existing API key. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
+    /// `DELETE /keys/{hash}`: Removes an existing API key. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
     ///
     /// # Example
     ///
@@ -280,7 +280,7 @@ impl<'a> ApiKeys<'a> {
     }
     /// Modify an API key
     ///
-    /// `PATCH /keys/{hash}`: Changes the settings of an existing API key. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
+    /// `PATCH /keys/{hash}`: Changes the settings of an existing API key. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
     ///
     /// # Example
     ///
@@ -310,7 +310,7 @@ impl<'a> ApiKeys<'a> {
     /// | `disabled` | body | boolean | no | Whether the API key should be disabled |
     /// | `include_byok_in_limit` | body | boolean | no | Whether BYOK usage counts toward the limit |
     /// | `limit` | body | number | no, nullable | New spending cap for the API key, in USD |
-    /// | `limit_reset` | body | [`CreateApiKeyRequestLimitReset`](crate::models::CreateApiKeyRequestLimitReset): `daily`, `weekly`, `monthly` | no, nullable | New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
+    /// | `limit_reset` | body | [`LimitReset`](crate::models::LimitReset): `daily`, `weekly`, `monthly` | no, nullable | New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
     /// | `name` | body | string | no | Name to rename the API key to |
     ///
     /// # Response
@@ -851,7 +851,7 @@ impl<'a> CreateRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn limit_reset(
         mut self,
-        value: impl Into<crate::Nullable<crate::models::CreateApiKeyRequestLimitReset>>,
+        value: impl Into<crate::Nullable<crate::models::LimitReset>>,
     ) -> Self {
         self.body.limit_reset = Some(value.into());
         self
@@ -1542,7 +1542,7 @@ impl<'a> UpdateRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn limit_reset(
         mut self,
-        value: impl Into<crate::Nullable<crate::models::CreateApiKeyRequestLimitReset>>,
+        value: impl Into<crate::Nullable<crate::models::LimitReset>>,
     ) -> Self {
         self.body.limit_reset = Some(value.into());
         self

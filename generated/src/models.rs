@@ -72,6 +72,67 @@ pub struct AuthCode {
     /// Authorization code ID to send in the exchange request
     pub id: String,
 }
+/// Method that was used to derive the code challenge
+///
+/// Open: a value this version does not know is kept in `Unknown`, and any string can be
+/// sent with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CodeChallengeMethod {
+    /// `S256`
+    S256,
+    /// `plain`
+    Plain,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+impl CodeChallengeMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S256 => "S256",
+            Self::Plain => "plain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CodeChallengeMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "S256" => Self::S256,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for CodeChallengeMethod {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for CodeChallengeMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for CodeChallengeMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CodeChallengeMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CodeChallengeMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
 /// Body for creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -102,9 +163,7 @@ pub struct CreateApiKeyRequest {
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_reset: Option<
-        crate::Nullable<crate::models::CreateApiKeyRequestLimitReset>,
-    >,
+    pub limit_reset: Option<crate::Nullable<crate::models::LimitReset>>,
     /// Name to give the new API key
     ///
     /// Constraints: at least 1 characters.
@@ -114,71 +173,6 @@ pub struct CreateApiKeyRequest {
     /// Constraints: format `uuid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<uuid::Uuid>,
-}
-/// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
-///
-/// Open: a value this version does not know is kept in `Unknown`, and any string can be
-/// sent with `From<&str>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateApiKeyRequestLimitReset {
-    /// `daily`
-    Daily,
-    /// `weekly`
-    Weekly,
-    /// `monthly`
-    Monthly,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-impl CreateApiKeyRequestLimitReset {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "daily",
-            Self::Weekly => "weekly",
-            Self::Monthly => "monthly",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateApiKeyRequestLimitReset {
-    fn from(value: &str) -> Self {
-        match value {
-            "daily" => Self::Daily,
-            "weekly" => Self::Weekly,
-            "monthly" => Self::Monthly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for CreateApiKeyRequestLimitReset {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for CreateApiKeyRequestLimitReset {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for CreateApiKeyRequestLimitReset {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateApiKeyRequestLimitReset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateApiKeyRequestLimitReset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
 }
 /// Result of creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -204,9 +198,7 @@ pub struct CreateAuthCodeRequest {
     pub code_challenge: Option<String>,
     /// Method that was used to derive the code challenge
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_challenge_method: Option<
-        crate::models::CreateAuthCodeRequestCodeChallengeMethod,
-    >,
+    pub code_challenge_method: Option<crate::models::CodeChallengeMethod>,
     /// Optional time at which the API key that will be created expires
     ///
     /// Constraints: format `date-time`.
@@ -230,73 +222,12 @@ pub struct CreateAuthCodeRequest {
     pub spawn_cloud: Option<String>,
     /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_limit_type: Option<crate::models::CreateApiKeyRequestLimitReset>,
+    pub usage_limit_type: Option<crate::models::UsageLimitType>,
     /// Optional ID of the workspace the API key should belong to
     ///
     /// Constraints: format `uuid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<uuid::Uuid>,
-}
-/// Method that was used to derive the code challenge
-///
-/// Open: a value this version does not know is kept in `Unknown`, and any string can be
-/// sent with `From<&str>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAuthCodeRequestCodeChallengeMethod {
-    /// `S256`
-    S256,
-    /// `plain`
-    Plain,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-impl CreateAuthCodeRequestCodeChallengeMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S256 => "S256",
-            Self::Plain => "plain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for CreateAuthCodeRequestCodeChallengeMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "S256" => Self::S256,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for CreateAuthCodeRequestCodeChallengeMethod {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl std::str::FromStr for CreateAuthCodeRequestCodeChallengeMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for CreateAuthCodeRequestCodeChallengeMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CreateAuthCodeRequestCodeChallengeMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateAuthCodeRequestCodeChallengeMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
 }
 /// Result of creating an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -418,7 +349,7 @@ pub struct ExchangeAuthCodeRequest {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_challenge_method: Option<
-        crate::Nullable<crate::models::CreateAuthCodeRequestCodeChallengeMethod>,
+        crate::Nullable<crate::models::CodeChallengeMethod>,
     >,
     /// Code verifier; needed when a code_challenge was sent with the authorization request
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -434,6 +365,71 @@ pub struct ExchangeAuthCodeResponse {
     pub key: crate::SecretString,
     /// ID of the user that the API key belongs to
     pub user_id: Option<String>,
+}
+/// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
+///
+/// Open: a value this version does not know is kept in `Unknown`, and any string can be
+/// sent with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitReset {
+    /// `daily`
+    Daily,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+impl LimitReset {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for LimitReset {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for LimitReset {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for LimitReset {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for LimitReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for LimitReset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LimitReset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 /// A list of API keys
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -472,10 +468,73 @@ pub struct UpdateApiKeyRequest {
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_reset: Option<
-        crate::Nullable<crate::models::CreateApiKeyRequestLimitReset>,
-    >,
+    pub limit_reset: Option<crate::Nullable<crate::models::LimitReset>>,
     /// Name to rename the API key to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+/// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
+///
+/// Open: a value this version does not know is kept in `Unknown`, and any string can be
+/// sent with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UsageLimitType {
+    /// `daily`
+    Daily,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+impl UsageLimitType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for UsageLimitType {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for UsageLimitType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for UsageLimitType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for UsageLimitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for UsageLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }

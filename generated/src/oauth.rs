@@ -36,7 +36,7 @@ impl<'a> Oauth<'a> {
     /// let response = client
     ///     .oauth()
     ///     .exchange_auth_code_for_api_key("auth_code_abc123def456")
-    ///     .code_challenge_method(openrouter::models::CreateAuthCodeRequestCodeChallengeMethod::from("S256"))
+    ///     .code_challenge_method(openrouter::models::CodeChallengeMethod::from("S256"))
     ///     .code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
     ///     .send()
     ///     .await?;
@@ -53,7 +53,7 @@ impl<'a> Oauth<'a> {
     /// | `app_title` | header `X-OpenRouter-Title` | string | no | Display name that controls how your app is shown in the OpenRouter dashboard. |
     /// | `app_categories` | header `X-OpenRouter-Categories` | string | no | The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace. |
     /// | `code` | body | string | yes | Authorization code that was delivered to the OAuth redirect |
-    /// | `code_challenge_method` | body | [`CreateAuthCodeRequestCodeChallengeMethod`](crate::models::CreateAuthCodeRequestCodeChallengeMethod): `S256`, `plain` | no, nullable | Method that was used to derive the code challenge |
+    /// | `code_challenge_method` | body | [`CodeChallengeMethod`](crate::models::CodeChallengeMethod): `S256`, `plain` | no, nullable | Method that was used to derive the code challenge |
     /// | `code_verifier` | body | string | no | Code verifier; needed when a code_challenge was sent with the authorization request |
     ///
     /// # Response
@@ -91,7 +91,7 @@ impl<'a> Oauth<'a> {
     ///     .oauth()
     ///     .create_auth_code("https://myapp.com/auth/callback")
     ///     .code_challenge("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
-    ///     .code_challenge_method(openrouter::models::CreateAuthCodeRequestCodeChallengeMethod::from("S256"))
+    ///     .code_challenge_method(openrouter::models::CodeChallengeMethod::from("S256"))
     ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
@@ -108,13 +108,13 @@ impl<'a> Oauth<'a> {
     /// | `app_categories` | header `X-OpenRouter-Categories` | string | no | The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace. |
     /// | `callback_url` | body | string | yes | URL to redirect to once authorization is complete. Accepts https URLs, as well as localhost or 127.0.0.1 URLs on any port for local CLI tools. |
     /// | `code_challenge` | body | string | no | PKCE code challenge, for added security |
-    /// | `code_challenge_method` | body | [`CreateAuthCodeRequestCodeChallengeMethod`](crate::models::CreateAuthCodeRequestCodeChallengeMethod): `S256`, `plain` | no | Method that was used to derive the code challenge |
+    /// | `code_challenge_method` | body | [`CodeChallengeMethod`](crate::models::CodeChallengeMethod): `S256`, `plain` | no | Method that was used to derive the code challenge |
     /// | `expires_at` | body | date-time | no, nullable | Optional time at which the API key that will be created expires |
     /// | `key_label` | body | string | no | Optional custom label for the API key; the app name is used when it is omitted. |
     /// | `limit` | body | number | no | Credit limit of the API key that will be created |
     /// | `spawn_agent` | body | string | no | Agent identifier, used for spawn telemetry |
     /// | `spawn_cloud` | body | string | no | Cloud identifier, used for spawn telemetry |
-    /// | `usage_limit_type` | body | [`CreateApiKeyRequestLimitReset`](crate::models::CreateApiKeyRequestLimitReset): `daily`, `weekly`, `monthly` | no | Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval. |
+    /// | `usage_limit_type` | body | [`UsageLimitType`](crate::models::UsageLimitType): `daily`, `weekly`, `monthly` | no | Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval. |
     /// | `workspace_id` | body | uuid | no | Optional ID of the workspace the API key should belong to |
     ///
     /// # Response
@@ -190,9 +190,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn code_challenge_method(
         mut self,
-        value: impl Into<
-            crate::Nullable<crate::models::CreateAuthCodeRequestCodeChallengeMethod>,
-        >,
+        value: impl Into<crate::Nullable<crate::models::CodeChallengeMethod>>,
     ) -> Self {
         self.body.code_challenge_method = Some(value.into());
         self
@@ -428,7 +426,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
     /// Method that was used to derive the code challenge
     pub fn code_challenge_method(
         mut self,
-        value: impl Into<crate::models::CreateAuthCodeRequestCodeChallengeMethod>,
+        value: impl Into<crate::models::CodeChallengeMethod>,
     ) -> Self {
         self.body.code_challenge_method = Some(value.into());
         self
@@ -470,7 +468,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
     /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
     pub fn usage_limit_type(
         mut self,
-        value: impl Into<crate::models::CreateApiKeyRequestLimitReset>,
+        value: impl Into<crate::models::UsageLimitType>,
     ) -> Self {
         self.body.usage_limit_type = Some(value.into());
         self
