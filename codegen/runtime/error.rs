@@ -122,17 +122,22 @@ impl UnexpectedResponse {
     }
 }
 
+/// The body is not echoed: it may be a page of HTML, or carry a secret the document did not
+/// announce. A JSON `error.message` is shown; otherwise the content type and size.
 impl fmt::Display for UnexpectedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "unexpected response {}", self.status())?;
-        let text = String::from_utf8_lossy(self.raw_body());
-        let text = text.trim();
-        if !text.is_empty() {
-            let short: String = text.chars().take(200).collect();
-            let more = if short.len() < text.len() { "..." } else { "" };
-            write!(f, ": {short}{more}")?;
+        let parsed: Option<Value> = serde_json::from_slice(self.raw_body()).ok();
+        if let Some(message) = parsed.as_ref().and_then(ErrorBody::message) {
+            let message: Vec<&str> = message.split_whitespace().collect();
+            return write!(f, ": {}", message.join(" "));
         }
-        Ok(())
+        let content_type = self
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("no content type");
+        write!(f, " ({content_type}, {} bytes)", self.raw_body().len())
     }
 }
 

@@ -16,9 +16,14 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// Escapes one path parameter.
-pub(crate) fn path_segment(value: &str) -> String {
-    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+/// Escapes one path parameter. An empty value, `.` and `..` are refused: URLs resolve them as
+/// "this" and "parent" segments, which would send the request to another endpoint.
+pub(crate) fn path_segment(name: &str, value: &str) -> Result<String, Failure> {
+    if matches!(value, "" | "." | "..") {
+        let message = format!("path parameter `{name}` cannot be {value:?}");
+        return Err(Failure::InvalidRequest(InvalidRequest(message.into())));
+    }
+    Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string())
 }
 
 /// Why no response arrived.

@@ -414,6 +414,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
                         ),
                 )
             }
+            200..=299 => raw.success().map_err(GetCurrentKeyMetadataError::Decode),
             _ => Err(GetCurrentKeyMetadataError::Unexpected(raw.unexpected())),
         }
     }
@@ -645,6 +646,7 @@ impl<'a> ListRequest<'a> {
                         .map_or_else(ListError::Unexpected, ListError::InternalServer),
                 )
             }
+            200..=299 => raw.success().map_err(ListError::Decode),
             _ => Err(ListError::Unexpected(raw.unexpected())),
         }
     }
@@ -926,6 +928,7 @@ impl<'a> CreateRequest<'a> {
                         ),
                 )
             }
+            200..=299 => raw.success().map_err(CreateError::Decode),
             _ => Err(CreateError::Unexpected(raw.unexpected())),
         }
     }
@@ -1108,7 +1111,9 @@ impl<'a> GetRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<Response<crate::models::ApiKeyResponse>, GetError> {
-        let path = &format!("/keys/{}", transport::path_segment(& self.hash.clone()));
+        let path = &format!(
+            "/keys/{}", transport::path_segment("hash", & self.hash.clone()) ?
+        );
         let request = self.client.request(reqwest::Method::GET, path, &self.options)?;
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
@@ -1139,6 +1144,7 @@ impl<'a> GetRequest<'a> {
                         .map_or_else(GetError::Unexpected, GetError::InternalServer),
                 )
             }
+            200..=299 => raw.success().map_err(GetError::Decode),
             _ => Err(GetError::Unexpected(raw.unexpected())),
         }
     }
@@ -1313,7 +1319,9 @@ impl<'a> DeleteRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<Response<crate::models::DeleteApiKeyResponse>, DeleteError> {
-        let path = &format!("/keys/{}", transport::path_segment(& self.hash.clone()));
+        let path = &format!(
+            "/keys/{}", transport::path_segment("hash", & self.hash.clone()) ?
+        );
         let request = self.client.request(reqwest::Method::DELETE, path, &self.options)?;
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
@@ -1352,6 +1360,7 @@ impl<'a> DeleteRequest<'a> {
                         ),
                 )
             }
+            200..=299 => raw.success().map_err(DeleteError::Decode),
             _ => Err(DeleteError::Unexpected(raw.unexpected())),
         }
     }
@@ -1566,7 +1575,9 @@ impl<'a> UpdateRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<Response<crate::models::ApiKeyResponse>, UpdateError> {
-        let path = &format!("/keys/{}", transport::path_segment(& self.hash.clone()));
+        let path = &format!(
+            "/keys/{}", transport::path_segment("hash", & self.hash.clone()) ?
+        );
         let mut request = self
             .client
             .request(reqwest::Method::PATCH, path, &self.options)?;
@@ -1615,6 +1626,7 @@ impl<'a> UpdateRequest<'a> {
                         ),
                 )
             }
+            200..=299 => raw.success().map_err(UpdateError::Decode),
             _ => Err(UpdateError::Unexpected(raw.unexpected())),
         }
     }

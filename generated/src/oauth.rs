@@ -255,6 +255,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
                         ),
                 )
             }
+            200..=299 => raw.success().map_err(ExchangeAuthCodeForApiKeyError::Decode),
             _ => Err(ExchangeAuthCodeForApiKeyError::Unexpected(raw.unexpected())),
         }
     }
@@ -552,6 +553,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
                         ),
                 )
             }
+            200..=299 => raw.success().map_err(CreateAuthCodeError::Decode),
             _ => Err(CreateAuthCodeError::Unexpected(raw.unexpected())),
         }
     }

@@ -543,3 +543,8 @@ mod tests {
         panic!("the fake still accepts connections after being dropped");
     }
 }
+
+/// The project README's example, compiled as a doctest so that it cannot drift from the crate.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -5,11 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -38,7 +45,10 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn bad_documents_fail_with_file_and_pointer_and_leave_the_output_untouched() {
     let cases = [
         ("invalid-yaml.yaml", "line 6 column 1"),
-        ("dangling-ref.yaml", "/paths/~1x/get/responses/200/content/application~1json/schema/$ref"),
+        (
+            "dangling-ref.yaml",
+            "/paths/~1x/get/responses/200/content/application~1json/schema/$ref",
+        ),
         ("missing-operation-id.yaml", "/paths/~1keys/get"),
         ("unsupported-version.yaml", "/swagger"),
         ("inexpressible.yaml", "/properties/id/type"),
@@ -50,20 +60,48 @@ fn bad_documents_fail_with_file_and_pointer_and_leave_the_output_untouched() {
         let before = snapshot(out.path());
 
         let spec = format!("tests/fixtures/bad/{file}");
-        let result = xtask(&["codegen", "--spec", &spec, "--out", out.path().to_str().unwrap()]);
+        let result = xtask(&[
+            "codegen",
+            "--spec",
+            &spec,
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
 
         let stderr = text(&result.stderr);
         assert!(!result.status.success(), "{file}: should fail");
-        assert_eq!(stderr.lines().count(), 1, "{file}: one error line, got {stderr}");
-        assert!(stderr.contains(&spec), "{file}: the error names the file: {stderr}");
-        assert!(stderr.contains(location), "{file}: the error names {location}: {stderr}");
-        assert_eq!(snapshot(out.path()), before, "{file}: the output directory changed");
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "{file}: one error line, got {stderr}"
+        );
+        assert!(
+            stderr.contains(&spec),
+            "{file}: the error names the file: {stderr}"
+        );
+        assert!(
+            stderr.contains(location),
+            "{file}: the error names {location}: {stderr}"
+        );
+        assert_eq!(
+            snapshot(out.path()),
+            before,
+            "{file}: the output directory changed"
+        );
         let siblings: Vec<_> = fs::read_dir(out.path().parent().unwrap())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(&*out.path().file_name().unwrap().to_string_lossy()))
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&*out.path().file_name().unwrap().to_string_lossy())
+            })
             .collect();
-        assert_eq!(siblings.len(), 1, "{file}: no staging directory is left behind");
+        assert_eq!(
+            siblings.len(),
+            1,
+            "{file}: no staging directory is left behind"
+        );
     }
 }
 
@@ -75,7 +113,11 @@ fn write_then_check_then_detect_edits_and_remove_stale_files() {
 
     let first = xtask(&["codegen", "--out", out_arg]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).starts_with(&format!("wrote {out_arg}/")), "{}", text(&first.stdout));
+    assert!(
+        text(&first.stdout).starts_with(&format!("wrote {out_arg}/")),
+        "{}",
+        text(&first.stdout)
+    );
     let written = snapshot(&out);
 
     let check = xtask(&["codegen", "--check", "--out", out_arg]);
@@ -90,11 +132,21 @@ fn write_then_check_then_detect_edits_and_remove_stale_files() {
     // A hand edit is reported as a unified diff naming the file.
     let lib = out.join("src/lib.rs");
     let original = fs::read_to_string(&lib).unwrap();
-    fs::write(&lib, original.replace("#![forbid(unsafe_code)]", "#![forbid(unsafe_code)]\n// hand edit")).unwrap();
+    fs::write(
+        &lib,
+        original.replace(
+            "#![forbid(unsafe_code)]",
+            "#![forbid(unsafe_code)]\n// hand edit",
+        ),
+    )
+    .unwrap();
     let stale = xtask(&["codegen", "--check", "--out", out_arg]);
     assert!(!stale.status.success());
     let diff = text(&stale.stdout);
-    assert!(diff.contains(&format!("--- a/{out_arg}/src/lib.rs")), "{diff}");
+    assert!(
+        diff.contains(&format!("--- a/{out_arg}/src/lib.rs")),
+        "{diff}"
+    );
     assert!(diff.contains("-// hand edit"), "{diff}");
     assert!(text(&stale.stderr).contains("run `cargo xtask codegen`"));
 
@@ -102,7 +154,11 @@ fn write_then_check_then_detect_edits_and_remove_stale_files() {
     fs::write(out.join("src/old.rs"), "// from an older document\n").unwrap();
     let rerun = xtask(&["codegen", "--out", out_arg]);
     assert!(rerun.status.success());
-    assert!(text(&rerun.stdout).contains("1 removed"), "{}", text(&rerun.stdout));
+    assert!(
+        text(&rerun.stdout).contains("1 removed"),
+        "{}",
+        text(&rerun.stdout)
+    );
     assert_eq!(snapshot(&out), written);
 }
 
@@ -119,7 +175,10 @@ fn a_changed_document_makes_check_fail_with_the_change_in_the_diff() {
     let result = xtask(&["codegen", "--check", "--spec", spec.to_str().unwrap()]);
     assert!(!result.status.success());
     let diff = text(&result.stdout);
-    assert!(diff.contains("+    /// Constraints: at least 3 characters"), "{diff}");
+    assert!(
+        diff.contains("+    /// Constraints: at least 3 characters"),
+        "{diff}"
+    );
 }
 
 #[test]

@@ -372,7 +372,7 @@ fn send_fn(
         {
             let name = ident(&p.name);
             let text = to_text(&p.ty, quote!(self.#name));
-            path_args.push(quote!(transport::path_segment(&#text)));
+            path_args.push(quote!(transport::path_segment(#wire, &#text)?));
         }
         rest = &rest[(end + 1).min(rest.len())..];
     }
@@ -418,6 +418,12 @@ fn send_fn(
         let variant = format_ident!("{}", variant_name(&r.status));
         quote!(#pattern => Err(raw.api_error().map_or_else(#error::Unexpected, #error::#variant)),)
     });
+    // A success status the document does not list still carries the success body.
+    let other_success = if ok.iter().any(|r| r.body.is_some()) {
+        quote!(200..=299 => raw.success().map_err(#error::Decode),)
+    } else {
+        quote!(200..=299 => Ok(raw.empty()),)
+    };
     let fallback = (!op.responses.iter().any(|r| r.status == "default"))
         .then(|| quote!(_ => Err(#error::Unexpected(raw.unexpected())),));
     let request_ident = if query.is_some() || body.is_some() {
@@ -441,6 +447,7 @@ fn send_fn(
             match raw.status.as_u16() {
                 #(#success_arms)*
                 #(#error_arms)*
+                #other_success
                 #fallback
             }
         }
