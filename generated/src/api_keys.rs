@@ -393,7 +393,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         let request = self.client.request(reqwest::Method::GET, path, &self.options)?;
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            200u16 => raw.success().map_err(GetCurrentKeyMetadataError::Decode),
+            200..=299 => raw.success().map_err(GetCurrentKeyMetadataError::Decode),
             401u16 => {
                 Err(
                     raw
@@ -414,7 +414,6 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
                         ),
                 )
             }
-            200..=299 => raw.success().map_err(GetCurrentKeyMetadataError::Decode),
             _ => Err(GetCurrentKeyMetadataError::Unexpected(raw.unexpected())),
         }
     }
@@ -617,7 +616,7 @@ impl<'a> ListRequest<'a> {
         }
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            200u16 => raw.success().map_err(ListError::Decode),
+            200..=299 => raw.success().map_err(ListError::Decode),
             400u16 => {
                 Err(
                     raw
@@ -646,7 +645,6 @@ impl<'a> ListRequest<'a> {
                         .map_or_else(ListError::Unexpected, ListError::InternalServer),
                 )
             }
-            200..=299 => raw.success().map_err(ListError::Decode),
             _ => Err(ListError::Unexpected(raw.unexpected())),
         }
     }
@@ -886,7 +884,7 @@ impl<'a> CreateRequest<'a> {
         request = request.json(&self.body);
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            201u16 => raw.success().map_err(CreateError::Decode),
+            200..=299 => raw.success().map_err(CreateError::Decode),
             400u16 => {
                 Err(
                     raw
@@ -928,7 +926,6 @@ impl<'a> CreateRequest<'a> {
                         ),
                 )
             }
-            200..=299 => raw.success().map_err(CreateError::Decode),
             _ => Err(CreateError::Unexpected(raw.unexpected())),
         }
     }
@@ -1117,7 +1114,7 @@ impl<'a> GetRequest<'a> {
         let request = self.client.request(reqwest::Method::GET, path, &self.options)?;
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            200u16 => raw.success().map_err(GetError::Decode),
+            200..=299 => raw.success().map_err(GetError::Decode),
             401u16 => {
                 Err(
                     raw
@@ -1144,7 +1141,6 @@ impl<'a> GetRequest<'a> {
                         .map_or_else(GetError::Unexpected, GetError::InternalServer),
                 )
             }
-            200..=299 => raw.success().map_err(GetError::Decode),
             _ => Err(GetError::Unexpected(raw.unexpected())),
         }
     }
@@ -1325,7 +1321,7 @@ impl<'a> DeleteRequest<'a> {
         let request = self.client.request(reqwest::Method::DELETE, path, &self.options)?;
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            200u16 => raw.success().map_err(DeleteError::Decode),
+            200..=299 => raw.success().map_err(DeleteError::Decode),
             401u16 => {
                 Err(
                     raw
@@ -1360,7 +1356,6 @@ impl<'a> DeleteRequest<'a> {
                         ),
                 )
             }
-            200..=299 => raw.success().map_err(DeleteError::Decode),
             _ => Err(DeleteError::Unexpected(raw.unexpected())),
         }
     }
@@ -1584,7 +1579,7 @@ impl<'a> UpdateRequest<'a> {
         request = request.json(&self.body);
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            200u16 => raw.success().map_err(UpdateError::Decode),
+            200..=299 => raw.success().map_err(UpdateError::Decode),
             400u16 => {
                 Err(
                     raw
@@ -1626,7 +1621,6 @@ impl<'a> UpdateRequest<'a> {
                         ),
                 )
             }
-            200..=299 => raw.success().map_err(UpdateError::Decode),
             _ => Err(UpdateError::Unexpected(raw.unexpected())),
         }
     }

@@ -224,7 +224,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         request = request.json(&self.body);
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            200u16 => raw.success().map_err(ExchangeAuthCodeForApiKeyError::Decode),
+            200..=299 => raw.success().map_err(ExchangeAuthCodeForApiKeyError::Decode),
             400u16 => {
                 Err(
                     raw
@@ -255,7 +255,6 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
                         ),
                 )
             }
-            200..=299 => raw.success().map_err(ExchangeAuthCodeForApiKeyError::Decode),
             _ => Err(ExchangeAuthCodeForApiKeyError::Unexpected(raw.unexpected())),
         }
     }
@@ -502,7 +501,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
         request = request.json(&self.body);
         let raw = transport::send(request).await?;
         match raw.status.as_u16() {
-            200u16 => raw.success().map_err(CreateAuthCodeError::Decode),
+            200..=299 => raw.success().map_err(CreateAuthCodeError::Decode),
             400u16 => {
                 Err(
                     raw
@@ -553,7 +552,6 @@ impl<'a> CreateAuthCodeRequest<'a> {
                         ),
                 )
             }
-            200..=299 => raw.success().map_err(CreateAuthCodeError::Decode),
             _ => Err(CreateAuthCodeError::Unexpected(raw.unexpected())),
         }
     }

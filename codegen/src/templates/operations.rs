@@ -405,21 +405,13 @@ fn send_fn(
         .body
         .as_ref()
         .map(|_| quote!(request = request.json(&self.body);));
-    let success_arms = ok.iter().map(|r| {
-        let pattern = status_pattern(&r.status);
-        if r.body.is_some() {
-            quote!(#pattern => raw.success().map_err(#error::Decode),)
-        } else {
-            quote!(#pattern => Ok(raw.empty()),)
-        }
-    });
     let error_arms = op.responses.iter().filter(|r| r.is_error()).map(|r| {
         let pattern = status_pattern(&r.status);
         let variant = format_ident!("{}", variant_name(&r.status));
         quote!(#pattern => Err(raw.api_error().map_or_else(#error::Unexpected, #error::#variant)),)
     });
-    // A success status the document does not list still carries the success body.
-    let other_success = if ok.iter().any(|r| r.body.is_some()) {
+    // Every 2xx carries the success body, also one the document does not list (200 for 201).
+    let success = if ok.iter().any(|r| r.body.is_some()) {
         quote!(200..=299 => raw.success().map_err(#error::Decode),)
     } else {
         quote!(200..=299 => Ok(raw.empty()),)
@@ -445,9 +437,8 @@ fn send_fn(
             #body
             let raw = transport::send(request).await?;
             match raw.status.as_u16() {
-                #(#success_arms)*
+                #success
                 #(#error_arms)*
-                #other_success
                 #fallback
             }
         }
