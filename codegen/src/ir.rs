@@ -65,8 +65,6 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Every declared response, in status order.
     pub responses: Vec<Response>,
-    /// The JSON pointer of the operation in the document.
-    pub pointer: String,
 }
 
 /// Where a parameter travels.
@@ -123,8 +121,6 @@ pub struct Response {
     pub description: String,
     /// The JSON body's type, when the response declares one.
     pub body: Option<Type>,
-    /// The component schema the body refers to, if it is a reference (`NotFoundResponse`).
-    pub schema_name: Option<String>,
 }
 
 impl Response {
@@ -502,11 +498,6 @@ impl Builder<'_> {
                 let at = join(&join(pointer, "responses"), status);
                 let response = self.deref(response);
                 let schema = response.pointer("/content/application~1json/schema");
-                let schema_name = schema
-                    .and_then(|s| s.get("$ref"))
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.rsplit('/').next())
-                    .map(str::to_owned);
                 let body = match schema {
                     Some(schema) => {
                         let hint = if is_error_status(status) {
@@ -529,7 +520,6 @@ impl Builder<'_> {
                     status: status.clone(),
                     description: text(response, "description").unwrap_or_default(),
                     body,
-                    schema_name,
                 });
             }
         }
@@ -543,7 +533,6 @@ impl Builder<'_> {
             params,
             body,
             responses,
-            pointer: pointer.to_owned(),
         })
     }
 

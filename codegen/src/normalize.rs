@@ -437,7 +437,13 @@ fn rename_nested(
                 {
                     let new_name = format!("{to}{suffix}");
                     if let Some(target) = doc.pointer(&format!("/components/schemas/{name}")) {
-                        added.push((new_name.clone(), target.clone()));
+                        let mut target = target.clone();
+                        if let Some(map) = target.as_object_mut() {
+                            let text =
+                                format!("Part of {to}, shared by every declared error status.");
+                            map.insert("description".into(), json!(text));
+                        }
+                        added.push((new_name.clone(), target));
                     }
                     *reference = format!("#/components/schemas/{new_name}");
                 }

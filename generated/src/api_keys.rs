@@ -4,12 +4,12 @@
 //!
 //! | Method | HTTP |
 //! |---|---|
-//! | [`get_current_key_metadata`](ApiKeys::get_current_key_metadata) | `GET /key` |
-//! | [`list`](ApiKeys::list) | `GET /keys` |
-//! | [`create`](ApiKeys::create) | `POST /keys` |
-//! | [`get`](ApiKeys::get) | `GET /keys/{hash}` |
-//! | [`delete`](ApiKeys::delete) | `DELETE /keys/{hash}` |
-//! | [`update`](ApiKeys::update) | `PATCH /keys/{hash}` |
+//! | [`get_current_key_metadata`](crate::api_keys::ApiKeys::get_current_key_metadata) | `GET /key` |
+//! | [`list`](crate::api_keys::ApiKeys::list) | `GET /keys` |
+//! | [`create`](crate::api_keys::ApiKeys::create) | `POST /keys` |
+//! | [`get`](crate::api_keys::ApiKeys::get) | `GET /keys/{hash}` |
+//! | [`delete`](crate::api_keys::ApiKeys::delete) | `DELETE /keys/{hash}` |
+//! | [`update`](crate::api_keys::ApiKeys::update) | `PATCH /keys/{hash}` |
 use std::time::Duration;
 use crate::client::CallOptions;
 use crate::transport::{self, Failure};
@@ -17,12 +17,12 @@ use crate::{
     ApiError, DecodeError, InvalidRequest, OpenRouter, Response, UnexpectedResponse,
 };
 impl OpenRouter {
-    /// The API Keys operations: [`ApiKeys`](crate::api_keys::ApiKeys).
+    /// The API Keys operations: [`ApiKeys`].
     pub fn api_keys(&self) -> ApiKeys<'_> {
         ApiKeys { client: self }
     }
 }
-/// The API Keys operations: [`ApiKeys`](crate::api_keys::ApiKeys).
+/// The API Keys operations: [`ApiKeys`].
 #[derive(Debug, Clone, Copy)]
 pub struct ApiKeys<'a> {
     client: &'a OpenRouter,
@@ -57,7 +57,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Response
     ///
-    /// - `200`: Details of the API key ([`CurrentApiKeyResponse`](crate::models::CurrentApiKeyResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `200`: Details of the API key ([`CurrentApiKeyResponse`](crate::models::CurrentApiKeyResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///
@@ -107,7 +107,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Response
     ///
-    /// - `200`: The API keys ([`ListApiKeysResponse`](crate::models::ListApiKeysResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `200`: The API keys ([`ListApiKeysResponse`](crate::models::ListApiKeysResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///
@@ -163,7 +163,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Response
     ///
-    /// - `201`: The API key was created ([`CreateApiKeyResponse`](crate::models::CreateApiKeyResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `201`: The API key was created ([`CreateApiKeyResponse`](crate::models::CreateApiKeyResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///
@@ -212,7 +212,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Response
     ///
-    /// - `200`: Details of the API key ([`ApiKeyResponse`](crate::models::ApiKeyResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `200`: Details of the API key ([`ApiKeyResponse`](crate::models::ApiKeyResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///
@@ -260,7 +260,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Response
     ///
-    /// - `200`: The API key was deleted ([`DeleteApiKeyResponse`](crate::models::DeleteApiKeyResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `200`: The API key was deleted ([`DeleteApiKeyResponse`](crate::models::DeleteApiKeyResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///
@@ -315,7 +315,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Response
     ///
-    /// - `200`: The API key was updated ([`ApiKeyResponse`](crate::models::ApiKeyResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `200`: The API key was updated ([`ApiKeyResponse`](crate::models::ApiKeyResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///

@@ -306,7 +306,7 @@ pub struct DeleteApiKeyResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
-    /// Error payload carried by BadRequestResponse
+    /// Part of ErrorResponse, shared by every declared error status.
     pub error: crate::models::ErrorResponseErrorData,
     /// `openrouter_metadata`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -326,7 +326,7 @@ impl crate::ErrorBody for ErrorResponse {
         self.error.metadata.as_ref()
     }
 }
-/// Error payload carried by BadRequestResponse
+/// Part of ErrorResponse, shared by every declared error status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponseErrorData {

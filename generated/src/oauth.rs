@@ -4,8 +4,8 @@
 //!
 //! | Method | HTTP |
 //! |---|---|
-//! | [`exchange_auth_code_for_api_key`](Oauth::exchange_auth_code_for_api_key) | `POST /auth/keys` |
-//! | [`create_auth_code`](Oauth::create_auth_code) | `POST /auth/keys/code` |
+//! | [`exchange_auth_code_for_api_key`](crate::oauth::Oauth::exchange_auth_code_for_api_key) | `POST /auth/keys` |
+//! | [`create_auth_code`](crate::oauth::Oauth::create_auth_code) | `POST /auth/keys/code` |
 use std::time::Duration;
 use crate::client::CallOptions;
 use crate::transport::{self, Failure};
@@ -13,12 +13,12 @@ use crate::{
     ApiError, DecodeError, InvalidRequest, OpenRouter, Response, UnexpectedResponse,
 };
 impl OpenRouter {
-    /// The OAuth operations: [`Oauth`](crate::oauth::Oauth).
+    /// The OAuth operations: [`Oauth`].
     pub fn oauth(&self) -> Oauth<'_> {
         Oauth { client: self }
     }
 }
-/// The OAuth operations: [`Oauth`](crate::oauth::Oauth).
+/// The OAuth operations: [`Oauth`].
 #[derive(Debug, Clone, Copy)]
 pub struct Oauth<'a> {
     client: &'a OpenRouter,
@@ -58,7 +58,7 @@ impl<'a> Oauth<'a> {
     ///
     /// # Response
     ///
-    /// - `200`: The code was exchanged for an API key ([`ExchangeAuthCodeResponse`](crate::models::ExchangeAuthCodeResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `200`: The code was exchanged for an API key ([`ExchangeAuthCodeResponse`](crate::models::ExchangeAuthCodeResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///
@@ -119,7 +119,7 @@ impl<'a> Oauth<'a> {
     ///
     /// # Response
     ///
-    /// - `200`: The authorization code was created ([`CreateAuthCodeResponse`](crate::models::CreateAuthCodeResponse)), as a [`Response`](crate::Response) with status and headers.
+    /// - `200`: The authorization code was created ([`CreateAuthCodeResponse`](crate::models::CreateAuthCodeResponse)), as a [`crate::Response`] with status and headers.
     ///
     /// # Errors
     ///

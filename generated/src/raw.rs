@@ -608,7 +608,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Error payload carried by BadRequestResponse
+    ///Part of ErrorResponse, shared by every declared error status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponseErrorData {
         pub code: i64,

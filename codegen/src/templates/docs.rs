@@ -130,8 +130,9 @@ pub(crate) fn group_doc(group: &Group) -> String {
     out.push_str("\n\n| Method | HTTP |\n|---|---|\n");
     for op in &group.operations {
         out.push_str(&format!(
-            "| [`{}`]({}::{}) | `{} {}` |\n",
+            "| [`{}`](crate::{}::{}::{}) | `{} {}` |\n",
             op.name,
+            group.name,
             super::types::type_ident(&group.name),
             op.name,
             op.method,
@@ -229,7 +230,7 @@ pub(crate) fn operation_doc(api: &Api, group: &Group, op: &Operation) -> String 
             .as_ref()
             .map_or("no body".to_owned(), |ty| type_label(api, ty));
         out.push_str(&format!(
-            "- `{}`: {} ({body}), as a [`Response`](crate::Response) with status and headers.\n",
+            "- `{}`: {} ({body}), as a [`crate::Response`] with status and headers.\n",
             response.status,
             cell(&response.description)
         ));

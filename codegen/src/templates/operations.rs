@@ -145,10 +145,7 @@ pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
     let module_doc = docs::inner_lines(&docs::group_doc(group));
     let group_type = type_ident(&group.name);
     let accessor = ident(&group.name);
-    let accessor_doc = format!(
-        " The {} operations: [`{}`](crate::{}::{}).",
-        group.tag, group_type, group.name, group_type
-    );
+    let accessor_doc = format!(" The {} operations: [`{}`].", group.tag, group_type);
     let methods = group
         .operations
         .iter()
