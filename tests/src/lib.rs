@@ -548,3 +548,35 @@ mod tests {
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// Required arguments are parameters of the group method, so forgetting one is a compile error,
+/// never a request the server refuses. This compiles:
+///
+/// ```
+/// # async fn f(client: openrouter::OpenRouter) {
+/// let _ = client.api_keys().create("name").send().await;
+/// let _ = client.api_keys().update("hash").send().await;
+/// # }
+/// ```
+///
+/// and each of these does not:
+///
+/// ```compile_fail
+/// # async fn f(client: openrouter::OpenRouter) {
+/// let _ = client.api_keys().create().send().await; // no name
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # async fn f(client: openrouter::OpenRouter) {
+/// let _ = client.api_keys().update().send().await; // no hash
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # async fn f(client: openrouter::OpenRouter) {
+/// let _ = client.oauth().create_auth_code().send().await; // no callback_url
+/// # }
+/// ```
+#[cfg(doctest)]
+pub struct RequiredArgumentsAreEnforced;

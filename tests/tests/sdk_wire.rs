@@ -379,7 +379,7 @@ async fn create_sends_none_as_null() {
     client(&fake)
         .api_keys()
         .create("Nones")
-        .limit(None::<f64>)
+        .limit(None)
         .creator_user_id(None::<String>)
         .send()
         .await
