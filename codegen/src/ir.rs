@@ -496,6 +496,9 @@ impl Builder<'_> {
         if let Some(map) = op.get("responses").and_then(Value::as_object) {
             for (status, response) in map {
                 let at = join(&join(pointer, "responses"), status);
+                if !is_status_key(status) {
+                    return Err(self.err(&at, format!("{status:?} is not a status: use a code like 404, a range like 4XX, or default")));
+                }
                 let response = self.deref(response);
                 let schema = response.pointer("/content/application~1json/schema");
                 let body = match schema {
@@ -767,6 +770,16 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+/// `404`, `4XX` or `default`: the keys OpenAPI allows under `responses`.
+fn is_status_key(status: &str) -> bool {
+    let bytes = status.as_bytes();
+    status == "default"
+        || (bytes.len() == 3
+            && (b'1'..=b'5').contains(&bytes[0])
+            && (bytes[1..].iter().all(u8::is_ascii_digit)
+                || bytes[1..].eq_ignore_ascii_case(b"XX")))
 }
 
 fn is_nullable(schema: &Value) -> bool {

@@ -253,3 +253,15 @@ fn json_documents_are_read_too() {
     .unwrap();
     assert!(files["src/raw.rs"].contains("pub fn get_p"));
 }
+
+#[test]
+fn a_response_key_that_is_not_a_status_is_refused() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      operationId: getP\n      responses:\n        ok: {description: fine}\n";
+    let e = codegen::generate(Source {
+        name: "status.yaml",
+        text,
+    })
+    .unwrap_err();
+    assert_eq!(e.location, "/paths/~1p/get/responses/ok");
+    assert!(e.message.contains("\"ok\" is not a status"), "{e}");
+}

@@ -105,21 +105,27 @@ pub(crate) fn variant_name(status: &str) -> String {
         "502" => "BadGateway".into(),
         "503" => "ServiceUnavailable".into(),
         "504" => "GatewayTimeout".into(),
-        "4XX" | "4xx" => "ClientError".into(),
-        "5XX" | "5xx" => "ServerError".into(),
+        s if s.eq_ignore_ascii_case("4XX") => "ClientError".into(),
+        s if s.eq_ignore_ascii_case("5XX") => "ServerError".into(),
         "default" => "Other".into(),
         other => format!("Status{other}"),
     }
 }
 
+/// The match pattern of a status key the IR admitted: `404`, `4XX` (any case) or `default`.
 fn status_pattern(status: &str) -> TokenStream {
-    match status {
-        "4XX" | "4xx" => quote!(400..=499),
-        "5XX" | "5xx" => quote!(500..=599),
-        "default" => quote!(_),
-        code => {
-            let code: u16 = code.parse().unwrap_or(0);
+    if status == "default" {
+        return quote!(_);
+    }
+    let first = u16::from(status.as_bytes()[0] - b'0');
+    match status[1..].parse::<u16>() {
+        Ok(rest) => {
+            let code = first * 100 + rest;
             quote!(#code)
+        }
+        Err(_) => {
+            let (low, high) = (first * 100, first * 100 + 99);
+            quote!(#low..=#high)
         }
     }
 }
