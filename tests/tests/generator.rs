@@ -265,3 +265,70 @@ fn a_response_key_that_is_not_a_status_is_refused() {
     assert_eq!(e.location, "/paths/~1p/get/responses/ok");
     assert!(e.message.contains("\"ok\" is not a status"), "{e}");
 }
+
+/// Rewrites 3.1 nullability (`type: [T, 'null']`, `null` in `enum`) into the 3.0 style
+/// (`nullable: true`) that OpenRouter published until mid-2026.
+fn to_nullable_style(node: &mut serde_json::Value) {
+    use serde_json::Value;
+    match node {
+        Value::Object(map) => {
+            let mut nullable = false;
+            if let Some(Value::Array(types)) = map.get("type").cloned()
+                && types.iter().any(|t| t == "null")
+            {
+                let rest: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+                assert_eq!(rest.len(), 1, "one non-null type");
+                map.insert("type".into(), rest[0].clone());
+                nullable = true;
+            }
+            if let Some(Value::Array(values)) = map.get_mut("enum")
+                && values.iter().any(Value::is_null)
+            {
+                values.retain(|v| !v.is_null());
+                nullable = true;
+            }
+            if nullable {
+                map.insert("nullable".into(), Value::Bool(true));
+            }
+            for (key, value) in map.iter_mut() {
+                if key != "example" {
+                    to_nullable_style(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(to_nullable_style),
+        _ => {}
+    }
+}
+
+/// The switch between the two styles rewrote almost every line of OpenRouter's document and
+/// changed no meaning; the generated crate must not change either.
+#[test]
+fn nullable_true_style_generates_the_same_crate_as_type_arrays() {
+    let text = read("spec/openrouter.yaml");
+    let mut document: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    to_nullable_style(&mut document);
+    let old_style = serde_json::to_string_pretty(&document).unwrap();
+    assert!(old_style.contains("\"nullable\": true"));
+    assert!(
+        !old_style.contains("\"null\""),
+        "no type array or enum keeps null"
+    );
+
+    let source = Source {
+        name: "spec/openrouter.yaml",
+        text: &old_style,
+    };
+    let from_old_style = codegen::generate(source).unwrap();
+    let from_type_arrays = generate("spec/openrouter.yaml");
+    assert_eq!(
+        from_old_style.keys().collect::<Vec<_>>(),
+        from_type_arrays.keys().collect::<Vec<_>>()
+    );
+    for (path, text) in &from_type_arrays {
+        assert!(
+            from_old_style[path] == *text,
+            "{path} differs between the two nullability styles"
+        );
+    }
+}
