@@ -332,3 +332,18 @@ fn nullable_true_style_generates_the_same_crate_as_type_arrays() {
         );
     }
 }
+
+#[test]
+fn a_cookie_parameter_is_refused() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n      operationId: getP\n      parameters:\n        - {name: session, in: cookie, schema: {type: string}}\n      responses:\n        '204': {description: fine}\n";
+    let e = codegen::generate(Source {
+        name: "cookie.yaml",
+        text,
+    })
+    .unwrap_err();
+    assert_eq!(e.location, "/paths/~1p/get/parameters/0");
+    assert!(
+        e.message.contains("cookie parameters cannot be expressed"),
+        "{e}"
+    );
+}
