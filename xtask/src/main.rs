@@ -89,7 +89,7 @@ fn codegen(options: Options) -> Result<(), String> {
         text: &text,
     };
     let files = codegen::generate(source).map_err(|e| e.to_string())?;
-    let existing = read_tree(&out).map_err(|e| format!("{out_name}: cannot read: {e}"))?;
+    let existing = read_tree(&out, out_name)?;
 
     if options.check {
         let diff = diff_trees(out_name, &existing, &files);
@@ -117,7 +117,7 @@ fn codegen(options: Options) -> Result<(), String> {
         println!("{out_name}/ is already up to date ({} files)", files.len());
         return Ok(());
     }
-    replace_dir(&out, &files).map_err(|e| format!("{out_name}: cannot write: {e}"))?;
+    replace_dir(&out, &files)?;
     println!(
         "wrote {out_name}/: {} files, {changed} changed, {removed} removed",
         files.len()
@@ -126,16 +126,23 @@ fn codegen(options: Options) -> Result<(), String> {
 }
 
 /// Every file under `dir` as (relative path with `/`, text); an absent directory is empty.
-fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, String>> {
+/// `name` is how errors refer to `dir`.
+fn read_tree(dir: &Path, name: &str) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
-    if !dir.exists() {
-        return Ok(out);
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(format!("{name}: exists and is not a directory")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(format!("{name}: cannot read: {e}")),
     }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current)? {
-            let path = entry?.path();
-            if path.is_dir() {
+        let cannot_read = |e: io::Error| format!("{}: cannot read: {e}", current.display());
+        for entry in fs::read_dir(&current).map_err(cannot_read)? {
+            let entry = entry.map_err(cannot_read)?;
+            let path = entry.path();
+            // `file_type` does not follow links, so a link to a directory cannot loop.
+            if entry.file_type().map_err(cannot_read)?.is_dir() {
                 stack.push(path);
             } else {
                 let relative = path
@@ -143,7 +150,9 @@ fn read_tree(dir: &Path) -> io::Result<BTreeMap<String, String>> {
                     .expect("under dir")
                     .to_string_lossy()
                     .replace('\\', "/");
-                out.insert(relative, fs::read_to_string(&path)?);
+                let text = fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+                out.insert(relative, text);
             }
         }
     }
@@ -187,38 +196,104 @@ fn diff_trees(
 }
 
 /// Writes `files` into a fresh sibling directory, then swaps it in for `dir`.
-fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
-    let staging = dir.with_extension("new");
-    let backup = dir.with_extension("old");
-    for leftover in [&staging, &backup] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover)?;
+///
+/// Everything this run writes lives in one work directory it creates itself next to `dir` (a
+/// name no other file has), holding `new/` (the staging tree) and, during the swap, `old/` (the
+/// previous tree). Only that work directory is ever deleted, and on any failure `dir` is put back.
+fn replace_dir(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+    let shown = dir.display();
+    let existed = match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.is_dir() => true,
+        // Renaming a link would replace the link, not the directory it points to.
+        Ok(meta) if meta.is_symlink() => {
+            return Err(format!(
+                "{shown}: is a symbolic link; pass the directory it points to"
+            ));
         }
-    }
-    let written = (|| {
-        for (path, text) in files {
-            let target = staging.join(path);
-            fs::create_dir_all(target.parent().expect("files live in a directory"))?;
-            fs::write(target, text)?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
+        Ok(_) => return Err(format!("{shown}: exists and is not a directory")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(format!("{shown}: {e}")),
+    };
+    let work = create_work_dir(dir)?;
+    let staging = work.join("new");
+    let backup = work.join("old");
+    let discard_work = || {
+        let _ = fs::remove_dir_all(&work);
+    };
+
+    if let Err(e) = write_files(&staging, files) {
+        discard_work();
         return Err(e);
     }
-    if dir.exists() {
-        fs::rename(dir, &backup)?;
+    if existed && let Err(e) = fs::rename(dir, &backup) {
+        discard_work();
+        return Err(format!("cannot move {shown} to {}: {e}", backup.display()));
     }
     if let Err(e) = fs::rename(&staging, dir) {
-        // Put the old tree back before reporting.
-        if backup.exists() {
-            let _ = fs::rename(&backup, dir);
+        let mut message = format!("cannot move {} to {shown}: {e}", staging.display());
+        if existed && let Err(e) = fs::rename(&backup, dir) {
+            // Keep the work directory: it now holds the only copy of the previous tree.
+            message.push_str(&format!(
+                "; restoring the previous contents also failed ({e}), they are in {}",
+                backup.display()
+            ));
+            return Err(message);
         }
-        return Err(e);
+        discard_work();
+        return Err(message);
     }
-    if backup.exists() {
-        fs::remove_dir_all(&backup)?;
+    // The new tree is in place, so the run succeeded; a leftover is only worth a warning.
+    if let Err(e) = fs::remove_dir_all(&work) {
+        eprintln!("warning: cannot remove {}: {e}", work.display());
+    }
+    Ok(())
+}
+
+/// Creates `<name>.xtask-<pid>-<n>` next to `dir` with `create_dir`, which fails rather than
+/// reuse a path that already exists, so the name cannot belong to anyone else.
+fn create_work_dir(dir: &Path) -> Result<PathBuf, String> {
+    let name = dir.file_name().ok_or_else(|| {
+        format!(
+            "{}: cannot replace a path that does not end in a directory name",
+            dir.display()
+        )
+    })?;
+    let parent = match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(format!(
+            "{}: the parent directory {} does not exist",
+            dir.display(),
+            parent.display()
+        ));
+    }
+    for n in 0..1000 {
+        let mut work_name = name.to_os_string();
+        work_name.push(format!(".xtask-{}-{n}", std::process::id()));
+        let work = parent.join(work_name);
+        match fs::create_dir(&work) {
+            Ok(()) => return Ok(work),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot create {}: {e}", work.display())),
+        }
+    }
+    Err(format!(
+        "cannot find an unused name next to {} for the staging directory",
+        dir.display()
+    ))
+}
+
+/// Writes every file under `root`, which must not exist yet.
+fn write_files(root: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+    fs::create_dir(root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+    for (path, text) in files {
+        let target = root.join(path);
+        let parent = target.parent().expect("files live in a directory");
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
     Ok(())
 }

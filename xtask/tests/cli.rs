@@ -23,22 +23,51 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Every file under `dir` with its contents, to compare before and after.
+/// Every file under `dir` (relative path, contents), to compare before and after.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
+        let entries = fs::read_dir(&current)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", current.display()));
+        for entry in entries {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push((path.clone(), fs::read(&path).unwrap()));
+                let contents = fs::read(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), contents));
             }
         }
     }
     out.sort();
     out
+}
+
+/// The names of the entries in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// What a fresh run writes for the default document, to compare a regenerated directory with.
+fn reference() -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reference");
+    let result = xtask(&["codegen", "--out", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    snapshot(&out)
+}
+
+/// A directory standing for an earlier crate, or for someone else's files: `marker` names it.
+fn fill(dir: &Path, marker: &str) {
+    fs::create_dir_all(dir.join("src")).unwrap();
+    fs::write(dir.join("src/lib.rs"), "// the previous crate\n").unwrap();
+    fs::write(dir.join("marker"), format!("{marker}\n")).unwrap();
 }
 
 #[test]
@@ -186,4 +215,154 @@ fn unknown_arguments_print_usage() {
     let result = xtask(&["codegen", "--frobnicate"]);
     assert!(!result.status.success());
     assert!(text(&result.stderr).contains("usage: cargo xtask codegen"));
+}
+
+/// Regenerates `parent/out` next to look-alike siblings, all of which must survive as they were.
+fn regenerate_among_siblings(out: &str, siblings: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    for name in siblings.iter().chain([&out]) {
+        fill(&dir.path().join(name), name);
+    }
+    // A plain file among the siblings too.
+    fs::write(dir.path().join(format!("{out}.orig")), "a file\n").unwrap();
+    let names_before = names(dir.path());
+    let siblings_before: Vec<_> = siblings
+        .iter()
+        .map(|name| snapshot(&dir.path().join(name)))
+        .collect();
+
+    let target = dir.path().join(out);
+    let result = xtask(&["codegen", "--out", target.to_str().unwrap()]);
+
+    assert!(result.status.success(), "{out}: {}", text(&result.stderr));
+    assert!(
+        text(&result.stdout).starts_with("wrote "),
+        "{out}: {}",
+        text(&result.stdout)
+    );
+    assert_eq!(names(dir.path()), names_before, "{out}: entries next to it");
+    assert_eq!(
+        snapshot(&target),
+        reference(),
+        "{out}: the previous contents are replaced by exactly the generated crate"
+    );
+    for (name, before) in siblings.iter().zip(siblings_before) {
+        assert_eq!(
+            snapshot(&dir.path().join(name)),
+            before,
+            "{out}: sibling {name} changed"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join(format!("{out}.orig"))).unwrap(),
+        "a file\n"
+    );
+}
+
+#[test]
+fn an_output_named_like_a_backup_is_regenerated_and_nothing_else_is_touched() {
+    regenerate_among_siblings("x.old", &["x", "x.new", "x.old.new", "x.old.old"]);
+}
+
+#[test]
+fn an_output_named_like_a_staging_directory_is_regenerated_and_nothing_else_is_touched() {
+    regenerate_among_siblings("x.new", &["x", "x.old", "x.new.new", "x.new.old"]);
+}
+
+#[test]
+fn look_alike_siblings_of_the_output_survive_untouched() {
+    regenerate_among_siblings(
+        "generated",
+        &[
+            "generated.new",
+            "generated.old",
+            "generated.tmp",
+            "generated.bak",
+            "generated~",
+            ".generated.new",
+            "generated.new.old",
+            "generated.xtask",
+            "generated.xtask-0-0",
+        ],
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_the_output_byte_identical_and_no_extra_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    fill(&out, "generated");
+    let before = snapshot(&out);
+
+    let result = xtask(&[
+        "codegen",
+        "--spec",
+        "tests/fixtures/bad/dangling-ref.yaml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+
+    assert!(!result.status.success());
+    assert_eq!(snapshot(&out), before);
+    assert_eq!(names(dir.path()), ["generated"]);
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    fs::write(&out, "not a directory\n").unwrap();
+    let out_arg = out.to_str().unwrap();
+
+    for args in [
+        &["codegen", "--out", out_arg][..],
+        &["codegen", "--check", "--out", out_arg],
+    ] {
+        let result = xtask(args);
+        let stderr = text(&result.stderr);
+        assert!(!result.status.success(), "{args:?}");
+        assert!(
+            stderr.contains(&format!("{out_arg}: exists and is not a directory")),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(fs::read_to_string(&out).unwrap(), "not a directory\n");
+        assert_eq!(names(dir.path()), ["generated"]);
+    }
+}
+
+#[test]
+fn an_output_whose_parent_is_missing_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing/generated");
+    let result = xtask(&["codegen", "--out", out.to_str().unwrap()]);
+    let stderr = text(&result.stderr);
+    assert!(!result.status.success());
+    assert!(
+        stderr.contains(&format!(
+            "the parent directory {} does not exist",
+            dir.path().join("missing").display()
+        )),
+        "{stderr}"
+    );
+    assert!(names(dir.path()).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symbolic_link_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real");
+    fill(&target, "real");
+    let before = snapshot(&target);
+    let link = dir.path().join("generated");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+
+    let result = xtask(&["codegen", "--out", link.to_str().unwrap()]);
+
+    let stderr = text(&result.stderr);
+    assert!(!result.status.success());
+    assert!(stderr.contains("is a symbolic link"), "{stderr}");
+    assert_eq!(fs::read_link(&link).unwrap(), target);
+    assert_eq!(snapshot(&target), before);
+    assert_eq!(names(dir.path()), ["generated", "real"]);
 }
