@@ -3,7 +3,8 @@
 //! Writing is all-or-nothing: the new crate is written to a sibling directory first and swapped
 //! in with renames, so a failure leaves `generated/` exactly as it was.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -107,7 +108,7 @@ fn codegen(options: Options) -> Result<(), String> {
     }
     let changed = files
         .iter()
-        .filter(|(path, text)| existing.get(*path) != Some(text))
+        .filter(|(path, text)| !existing.get(*path).is_some_and(|file| file.matches(text)))
         .count();
     let removed = existing
         .keys()
@@ -125,9 +126,33 @@ fn codegen(options: Options) -> Result<(), String> {
     Ok(())
 }
 
-/// Every file under `dir` as (relative path with `/`, text); an absent directory is empty.
+/// A file found in the output directory, as compared with what the generator makes.
+enum OnDisk {
+    /// UTF-8 text with CRLF line ends turned into LF, so a checkout with `core.autocrlf` is
+    /// not reported as stale.
+    Text(String),
+    /// Not UTF-8: never equal to generated text, and shown as a binary file in the diff.
+    Binary,
+}
+
+impl OnDisk {
+    fn matches(&self, generated: &str) -> bool {
+        matches!(self, OnDisk::Text(text) if *text == to_lf(generated))
+    }
+}
+
+/// `text` with CRLF line ends as LF; the generator's runtime files may come from a CRLF checkout.
+fn to_lf(text: &str) -> Cow<'_, str> {
+    if text.contains("\r\n") {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Every file under `dir` by relative path with `/`; an absent directory is empty.
 /// `name` is how errors refer to `dir`.
-fn read_tree(dir: &Path, name: &str) -> Result<BTreeMap<String, String>, String> {
+fn read_tree(dir: &Path, name: &str) -> Result<BTreeMap<String, OnDisk>, String> {
     let mut out = BTreeMap::new();
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
@@ -150,9 +175,13 @@ fn read_tree(dir: &Path, name: &str) -> Result<BTreeMap<String, String>, String>
                     .expect("under dir")
                     .to_string_lossy()
                     .replace('\\', "/");
-                let text = fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-                out.insert(relative, text);
+                let bytes =
+                    fs::read(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+                let file = match String::from_utf8(bytes) {
+                    Ok(text) => OnDisk::Text(to_lf(&text).into_owned()),
+                    Err(_) => OnDisk::Binary,
+                };
+                out.insert(relative, file);
             }
         }
     }
@@ -162,18 +191,17 @@ fn read_tree(dir: &Path, name: &str) -> Result<BTreeMap<String, String>, String>
 /// A unified diff from what is on disk to what the generator makes.
 fn diff_trees(
     out_name: &str,
-    old: &BTreeMap<String, String>,
+    old: &BTreeMap<String, OnDisk>,
     new: &BTreeMap<String, String>,
 ) -> String {
     let mut out = String::new();
-    let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for path in paths {
-        let before = old.get(path).map_or("", String::as_str);
-        let after = new.get(path).map_or("", String::as_str);
-        if before == after && old.contains_key(path) == new.contains_key(path) {
+        if let (Some(file), Some(text)) = (old.get(path), new.get(path))
+            && file.matches(text)
+        {
             continue;
         }
-        let diff = similar::TextDiff::from_lines(before, after);
         let a = if old.contains_key(path) {
             format!("a/{out_name}/{path}")
         } else {
@@ -184,13 +212,26 @@ fn diff_trees(
         } else {
             "/dev/null".into()
         };
-        out.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&a, &b)
-                .to_string(),
-        );
+        let before = match old.get(path) {
+            Some(OnDisk::Binary) => {
+                out.push_str(&format!("Binary files {a} and {b} differ\n"));
+                continue;
+            }
+            Some(OnDisk::Text(text)) => text.as_str(),
+            None => "",
+        };
+        let after = new.get(path).map_or(Cow::Borrowed(""), |text| to_lf(text));
+        let diff = similar::TextDiff::from_lines(before, &after)
+            .unified_diff()
+            .context_radius(3)
+            .header(&a, &b)
+            .to_string();
+        if diff.is_empty() {
+            // An empty file added or removed has no hunks; the headers still name it.
+            out.push_str(&format!("--- {a}\n+++ {b}\n"));
+        } else {
+            out.push_str(&diff);
+        }
     }
     out
 }

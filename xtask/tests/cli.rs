@@ -366,3 +366,89 @@ fn an_output_that_is_a_symbolic_link_is_refused_and_left_alone() {
     assert_eq!(snapshot(&target), before);
     assert_eq!(names(dir.path()), ["generated", "real"]);
 }
+
+#[test]
+fn crlf_line_ends_in_the_output_are_not_a_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let out_arg = out.to_str().unwrap();
+    assert!(xtask(&["codegen", "--out", out_arg]).status.success());
+    for (path, contents) in snapshot(&out) {
+        let crlf = text(&contents).replace('\n', "\r\n");
+        fs::write(out.join(path), crlf).unwrap();
+    }
+    let before = snapshot(&out);
+    assert!(
+        before.iter().any(|(_, contents)| contents.contains(&b'\r')),
+        "the files now have CRLF line ends"
+    );
+
+    let check = xtask(&["codegen", "--check", "--out", out_arg]);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+
+    let write = xtask(&["codegen", "--out", out_arg]);
+    assert!(write.status.success(), "{}", text(&write.stderr));
+    assert!(
+        text(&write.stdout).contains("already up to date"),
+        "{}",
+        text(&write.stdout)
+    );
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn files_that_are_not_utf8_are_named_as_binary_in_the_diff_and_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let out_arg = out.to_str().unwrap();
+    assert!(xtask(&["codegen", "--out", out_arg]).status.success());
+    fs::write(out.join("src/lib.rs"), b"// \xff\xfe not UTF-8\n").unwrap();
+    fs::write(out.join("src/blob.bin"), b"\x00\xff\x00").unwrap();
+
+    let check = xtask(&["codegen", "--check", "--out", out_arg]);
+    assert!(!check.status.success());
+    let diff = text(&check.stdout);
+    assert!(
+        diff.contains(&format!(
+            "Binary files a/{out_arg}/src/lib.rs and b/{out_arg}/src/lib.rs differ\n"
+        )),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(&format!(
+            "Binary files a/{out_arg}/src/blob.bin and /dev/null differ\n"
+        )),
+        "{diff}"
+    );
+    assert!(
+        text(&check.stderr).contains("is stale"),
+        "{}",
+        text(&check.stderr)
+    );
+
+    let write = xtask(&["codegen", "--out", out_arg]);
+    assert!(write.status.success(), "{}", text(&write.stderr));
+    assert!(
+        text(&write.stdout).contains("1 changed, 1 removed"),
+        "{}",
+        text(&write.stdout)
+    );
+    assert_eq!(snapshot(&out), reference());
+}
+
+#[test]
+fn a_stray_empty_file_makes_check_fail_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let out_arg = out.to_str().unwrap();
+    assert!(xtask(&["codegen", "--out", out_arg]).status.success());
+    fs::write(out.join("src/empty.rs"), "").unwrap();
+
+    let check = xtask(&["codegen", "--check", "--out", out_arg]);
+    assert!(!check.status.success());
+    let diff = text(&check.stdout);
+    assert!(
+        diff.contains(&format!("--- a/{out_arg}/src/empty.rs\n+++ /dev/null\n")),
+        "{diff}"
+    );
+}
