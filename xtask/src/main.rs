@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: regenerate `generated/` from `spec/openrouter.yaml`.
+//! `cargo xtask codegen [--check] [--spec FILE] [--out DIR]`: regenerate `generated/` from
+//! `spec/openrouter.yaml`.
 //!
 //! Writing is all-or-nothing: the new crate is written to a sibling directory first and swapped
 //! in with renames, so a failure leaves `generated/` exactly as it was.
@@ -17,7 +18,14 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out D
   codegen             regenerate generated/ from spec/openrouter.yaml
   codegen --check     exit non-zero with a unified diff if generated/ is stale
   --spec FILE         read another document (default: spec/openrouter.yaml)
-  --out DIR           write or check another directory (default: generated)";
+  --out DIR           write or check another directory (default: generated)
+  -h, --help          print this help";
+
+/// What the command line asks for.
+enum Task {
+    Help,
+    Codegen(Options),
+}
 
 /// What `codegen` was asked to do.
 struct Options {
@@ -26,7 +34,16 @@ struct Options {
     out: Option<String>,
 }
 
-fn parse_options(args: &[String]) -> Result<Options, String> {
+fn parse_args(args: &[String]) -> Result<Task, String> {
+    match args.first().map(String::as_str) {
+        Some("codegen") => parse_codegen(&args[1..]),
+        Some("-h" | "--help" | "help") => Ok(Task::Help),
+        Some(other) => Err(format!("unknown task {other:?}\n\n{USAGE}")),
+        None => Err(format!("no task given\n\n{USAGE}")),
+    }
+}
+
+fn parse_codegen(args: &[String]) -> Result<Task, String> {
     let mut options = Options {
         check: false,
         spec: None,
@@ -35,25 +52,25 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
+            "-h" | "--help" => return Ok(Task::Help),
             "--check" => options.check = true,
             "--spec" => options.spec = Some(rest.next().ok_or("--spec needs a file")?.clone()),
             "--out" => options.out = Some(rest.next().ok_or("--out needs a directory")?.clone()),
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
-    Ok(options)
+    Ok(Task::Codegen(options))
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("codegen") => parse_options(&args[1..]).and_then(codegen),
-        Some("-h" | "--help" | "help") => {
+    let result = parse_args(&args).and_then(|task| match task {
+        Task::Help => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            Ok(())
         }
-        _ => Err(format!("unknown task {args:?}\n\n{USAGE}")),
-    };
+        Task::Codegen(options) => codegen(options),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

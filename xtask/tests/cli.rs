@@ -211,10 +211,57 @@ fn a_changed_document_makes_check_fail_with_the_change_in_the_diff() {
 }
 
 #[test]
-fn unknown_arguments_print_usage() {
-    let result = xtask(&["codegen", "--frobnicate"]);
-    assert!(!result.status.success());
-    assert!(text(&result.stderr).contains("usage: cargo xtask codegen"));
+fn help_prints_usage_on_stdout_and_succeeds() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["help"],
+        &["codegen", "--help"],
+        &["codegen", "-h"],
+        &["codegen", "--check", "--help"],
+    ] {
+        let result = xtask(args);
+        assert!(
+            result.status.success(),
+            "{args:?}: {}",
+            text(&result.stderr)
+        );
+        assert!(
+            text(&result.stdout).starts_with("usage: cargo xtask codegen"),
+            "{args:?}: {}",
+            text(&result.stdout)
+        );
+        assert!(
+            result.stderr.is_empty(),
+            "{args:?}: {}",
+            text(&result.stderr)
+        );
+    }
+}
+
+#[test]
+fn unknown_arguments_fail_with_usage_on_stderr() {
+    for (args, named) in [
+        (&["codegen", "--frobnicate"][..], "\"--frobnicate\""),
+        (&["codegen", "--check", "-x"], "\"-x\""),
+        (&["--frobnicate"], "\"--frobnicate\""),
+        (&["frobnicate"], "\"frobnicate\""),
+        (&[], "no task given"),
+    ] {
+        let result = xtask(args);
+        let stderr = text(&result.stderr);
+        assert!(!result.status.success(), "{args:?}");
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("usage: cargo xtask codegen"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            result.stdout.is_empty(),
+            "{args:?}: {}",
+            text(&result.stdout)
+        );
+    }
 }
 
 /// Regenerates `parent/out` next to look-alike siblings, all of which must survive as they were.
