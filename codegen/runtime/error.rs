@@ -6,6 +6,8 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
+use crate::redact;
+
 /// What an error body can tell: OpenRouter's `error.code`, `error.message` and `error.metadata`.
 pub trait ErrorBody {
     /// `error.code`.
@@ -17,17 +19,42 @@ pub trait ErrorBody {
 }
 
 /// What every received response keeps: status, headers and the body as it came.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Received {
     status: StatusCode,
     headers: HeaderMap,
     raw_body: Vec<u8>,
 }
 
+/// Written by hand: a body can carry a key, so it is shown as JSON with secrets replaced (or
+/// as its size), never as bytes; credential headers are hidden.
+impl fmt::Debug for Received {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Received")
+            .field("status", &self.status)
+            .field("headers", &redact::Headers(&self.headers))
+            .field(
+                "body",
+                &redact::Body {
+                    bytes: &self.raw_body,
+                    headers: &self.headers,
+                },
+            )
+            .finish()
+    }
+}
+
 /// A declared error status with a body that decoded: the parsed body plus everything received.
 /// Boxed, so that `Result`s carrying it stay small.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApiError<B>(Box<(Received, B)>);
+
+/// The typed body is left out: the received part shows the same JSON, with secrets replaced.
+impl<B> fmt::Debug for ApiError<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ApiError").field(&self.0.0).finish()
+    }
+}
 
 impl<B> ApiError<B> {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, raw_body: Vec<u8>, body: B) -> Self {
@@ -86,7 +113,7 @@ impl<B: ErrorBody> fmt::Display for ApiError<B> {
             write!(f, " (code {code})")?;
         }
         match self.message() {
-            Some(message) => write!(f, ": {message}"),
+            Some(message) => write!(f, ": {}", redact::scrub(message)),
             None => Ok(()),
         }
     }
@@ -130,51 +157,83 @@ impl fmt::Display for UnexpectedResponse {
         let parsed: Option<Value> = serde_json::from_slice(self.raw_body()).ok();
         if let Some(message) = parsed.as_ref().and_then(ErrorBody::message) {
             let message: Vec<&str> = message.split_whitespace().collect();
-            return write!(f, ": {}", message.join(" "));
+            return write!(f, ": {}", redact::scrub(&message.join(" ")));
         }
         let content_type = self
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("no content type");
+        let content_type = redact::scrub(content_type);
         write!(f, " ({content_type}, {} bytes)", self.raw_body().len())
     }
 }
 
 /// A success status whose body did not decode as the document says it should.
+///
+/// It says where (`path`, `line`, `column`) and what was expected, never the value it found:
+/// that value may be a key.
 #[derive(Debug)]
-pub struct DecodeError(Box<(Received, serde_json::Error)>);
+pub struct DecodeError(Box<Decode>);
+
+#[derive(Debug)]
+struct Decode {
+    received: Received,
+    path: String,
+    problem: String,
+    line: usize,
+    column: usize,
+}
 
 impl DecodeError {
     pub(crate) fn new(
         status: StatusCode,
         headers: HeaderMap,
         raw_body: Vec<u8>,
-        source: serde_json::Error,
+        path: String,
+        error: &serde_json::Error,
     ) -> Self {
-        DecodeError(Box::new((
-            Received {
+        DecodeError(Box::new(Decode {
+            problem: describe(error),
+            line: error.line(),
+            column: error.column(),
+            path,
+            received: Received {
                 status,
                 headers,
                 raw_body,
             },
-            source,
-        )))
+        }))
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.0.0.status
+        self.0.received.status
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.0.0.headers
+        &self.0.received.headers
     }
 
     /// The body exactly as received.
     pub fn raw_body(&self) -> &[u8] {
-        &self.0.0.raw_body
+        &self.0.received.raw_body
+    }
+
+    /// Where in the body decoding stopped, such as `data.limit` (`.` for the whole body).
+    pub fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// The line of the body where decoding stopped (1-based; 0 when unknown).
+    pub fn line(&self) -> usize {
+        self.0.line
+    }
+
+    /// The column of that line (1-based; 0 when unknown).
+    pub fn column(&self) -> usize {
+        self.0.column
     }
 }
 
@@ -182,17 +241,53 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the {} response body does not match the API document: {}",
+            "the {} response body does not match the API document at `{}`: {}",
             self.status(),
-            self.0.1
+            self.path(),
+            self.0.problem
         )
     }
 }
 
-impl std::error::Error for DecodeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0.1)
+/// The cause is described in `Display`; serde's own error is not kept, as its text can quote
+/// the value.
+impl std::error::Error for DecodeError {}
+
+/// serde's message without the offending value: `invalid type: string "sk-or-..", expected
+/// struct ApiKey` becomes `invalid type: expected struct ApiKey, found string`.
+fn describe(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    if error.classify() != serde_json::error::Category::Data {
+        // Syntax and end-of-input messages name a position, never a value.
+        return redact::scrub(message).into_owned();
     }
+    let expected = message
+        .rfind(", expected ")
+        .map(|i| &message[i + ", expected ".len()..]);
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(kind) {
+            let found = rest.split(['`', '"']).next().unwrap_or_default();
+            let found = found.trim().trim_end_matches(',');
+            let expected = expected.unwrap_or("another value");
+            return format!("{kind}expected {expected}, found {found}");
+        }
+    }
+    if message.starts_with("unknown variant ") {
+        return format!(
+            "unknown variant, expected {}",
+            expected.unwrap_or("another value")
+        );
+    }
+    if ["missing field `", "duplicate field `", "invalid length "]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
+        return redact::scrub(message).into_owned();
+    }
+    // A message of a type's own `Deserialize` can quote its input.
+    "invalid value".to_owned()
 }
 
 /// A request that could not be built: an invalid header value or base URL, for example.

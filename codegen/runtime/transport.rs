@@ -35,7 +35,9 @@ pub(crate) enum Failure {
 }
 
 impl From<reqwest::Error> for Failure {
+    /// The URL is dropped from the error: it can carry `user:password@` of the base URL.
     fn from(e: reqwest::Error) -> Self {
+        let e = e.without_url();
         if e.is_timeout() {
             Failure::Timeout(e)
         } else if e.is_builder() {
@@ -71,7 +73,17 @@ impl RawResponse {
     pub(crate) fn success<T: DeserializeOwned>(self) -> Result<Response<T>, DecodeError> {
         match serde_json::from_slice(&self.body) {
             Ok(body) => Ok(Response::new(self.status, self.headers, body)),
-            Err(e) => Err(DecodeError::new(self.status, self.headers, self.body, e)),
+            Err(e) => {
+                // Decoded again, only on failure, to learn where it failed.
+                let path = failure_path::<T>(&self.body);
+                Err(DecodeError::new(
+                    self.status,
+                    self.headers,
+                    self.body,
+                    path,
+                    &e,
+                ))
+            }
         }
     }
 
@@ -92,5 +104,14 @@ impl RawResponse {
     /// Keeps a response the document does not describe.
     pub(crate) fn unexpected(self) -> UnexpectedResponse {
         UnexpectedResponse::new(self.status, self.headers, self.body)
+    }
+}
+
+/// The path (`data.limit`) at which decoding `body` as `T` fails.
+fn failure_path<T: DeserializeOwned>(body: &[u8]) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => e.path().to_string(),
+        Ok(_) => ".".to_owned(),
     }
 }

@@ -31,6 +31,25 @@ pub struct Api {
     pub models: BTreeMap<String, Model>,
 }
 
+impl Api {
+    /// Every `(model, wire field name)` pair that holds a credential.
+    pub fn secret_fields(&self) -> std::collections::BTreeSet<(String, String)> {
+        self.models
+            .values()
+            .filter_map(|m| match &m.kind {
+                ModelKind::Struct(fields) => Some((m, fields)),
+                _ => None,
+            })
+            .flat_map(|(m, fields)| {
+                fields
+                    .iter()
+                    .filter(|f| f.secret)
+                    .map(|f| (m.name.clone(), f.wire_name.clone()))
+            })
+            .collect()
+    }
+}
+
 /// A set of operations that share a tag, like `api_keys`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -202,8 +221,30 @@ pub struct Field {
     pub example: Option<Value>,
 }
 
-/// Property names whose values are credentials (the plaintext API key OpenRouter returns once).
-const SECRET_NAMES: [&str; 5] = ["key", "api_key", "secret", "token", "password"];
+/// Property names whose values are credentials when the document does not say: the plaintext
+/// API key OpenRouter returns once, and the usual names of tokens, passwords and PKCE verifiers.
+const SECRET_NAMES: [&str; 9] = [
+    "key",
+    "api_key",
+    "secret",
+    "client_secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "password",
+    "code_verifier",
+];
+
+/// Whether a string property is a credential. The document decides first: `x-secret: true` or
+/// `false` (our extension), `format: password` or `writeOnly: true`; the name list otherwise.
+fn is_secret(wire_name: &str, schema: &Value) -> bool {
+    if let Some(flag) = schema.get("x-secret").and_then(Value::as_bool) {
+        return flag;
+    }
+    schema.get("format") == Some(&Value::from("password"))
+        || schema.get("writeOnly") == Some(&Value::Bool(true))
+        || SECRET_NAMES.contains(&wire_name.to_snake_case().as_str())
+}
 
 /// Builds the IR from the original document (already validated by `load`).
 pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
@@ -726,7 +767,7 @@ impl Builder<'_> {
                 _ => format!("{parent}{short}"),
             };
             let resolved = self.resolve_schema(prop, &at, &hint)?;
-            let secret = resolved.ty == Type::String && SECRET_NAMES.contains(&wire_name.as_str());
+            let secret = resolved.ty == Type::String && is_secret(wire_name, prop);
             fields.push(Field {
                 name: rust_field_name(wire_name),
                 wire_name: wire_name.clone(),

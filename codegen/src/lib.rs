@@ -56,7 +56,7 @@ pub fn generate(source: Source<'_>) -> Result<FileSet, Error> {
     load::validate(source.name, &document)?;
     let view = normalize::to_openapi_3_0(source.name, &document)?;
     let api = ir::build(source.name, &document)?;
-    let raw = raw::generate(source.name, &view)?;
+    let raw = raw::generate(source.name, &view, &api.secret_fields())?;
     emit::crate_files(source.name, &api, raw)
 }
 

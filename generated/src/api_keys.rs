@@ -40,7 +40,6 @@ impl<'a> ApiKeys<'a> {
     /// let response = client
     ///     .api_keys()
     ///     .get_current_key_metadata()
-    ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -87,7 +86,6 @@ impl<'a> ApiKeys<'a> {
     ///     .list()
     ///     .include_disabled(true)
     ///     .offset(0)
-    ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -139,7 +137,6 @@ impl<'a> ApiKeys<'a> {
     ///     .create("My New API Key")
     ///     .creator_user_id("user_2dHFtVWx2n56w6HkM0000000000")
     ///     .include_byok_in_limit(true)
-    ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -194,7 +191,6 @@ impl<'a> ApiKeys<'a> {
     /// let response = client
     ///     .api_keys()
     ///     .get("f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943")
-    ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -242,7 +238,6 @@ impl<'a> ApiKeys<'a> {
     /// let response = client
     ///     .api_keys()
     ///     .delete("f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943")
-    ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -292,7 +287,6 @@ impl<'a> ApiKeys<'a> {
     ///     .update("f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943")
     ///     .disabled(false)
     ///     .include_byok_in_limit(true)
-    ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -335,7 +329,7 @@ impl<'a> ApiKeys<'a> {
         UpdateRequest::new(self.client, hash.into())
     }
 }
-/// A `GET /key` request. Set optional values, then [`send`](GetCurrentKeyMetadataRequest::send) it.
+/// A `GET /key` request. Set optional values, then `.await` it (or call [`send`](GetCurrentKeyMetadataRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCurrentKeyMetadataRequest<'a> {
@@ -416,6 +410,19 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
             }
             _ => Err(GetCurrentKeyMetadataError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for GetCurrentKeyMetadataRequest<'a> {
+    type Output = Result<
+        Response<crate::models::CurrentApiKeyResponse>,
+        GetCurrentKeyMetadataError,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `GET /key` failed: one variant per declared status, then what the document cannot declare.
@@ -519,7 +526,7 @@ impl From<Failure> for GetCurrentKeyMetadataError {
         }
     }
 }
-/// A `GET /keys` request. Set optional values, then [`send`](ListRequest::send) it.
+/// A `GET /keys` request. Set optional values, then `.await` it (or call [`send`](ListRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRequest<'a> {
@@ -527,7 +534,7 @@ pub struct ListRequest<'a> {
     options: CallOptions,
     include_disabled: Option<bool>,
     offset: Option<i64>,
-    workspace_id: Option<uuid::Uuid>,
+    workspace_id: Option<crate::UuidString>,
 }
 impl<'a> ListRequest<'a> {
     fn new(client: &'a OpenRouter) -> Self {
@@ -579,7 +586,7 @@ impl<'a> ListRequest<'a> {
     /// Only return API keys from this workspace ID. When omitted, the keys of the default workspace are returned.
     ///
     /// Sent as the `workspace_id` query parameter.
-    pub fn workspace_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn workspace_id(mut self, value: impl Into<crate::UuidString>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
@@ -647,6 +654,16 @@ impl<'a> ListRequest<'a> {
             }
             _ => Err(ListError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for ListRequest<'a> {
+    type Output = Result<Response<crate::models::ListApiKeysResponse>, ListError>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `GET /keys` failed: one variant per declared status, then what the document cannot declare.
@@ -766,7 +783,7 @@ impl From<Failure> for ListError {
         }
     }
 }
-/// A `POST /keys` request. Set optional values, then [`send`](CreateRequest::send) it.
+/// A `POST /keys` request. Set optional values, then `.await` it (or call [`send`](CreateRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRequest<'a> {
@@ -829,7 +846,7 @@ impl<'a> CreateRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn expires_at(
         mut self,
-        value: impl Into<crate::Nullable<chrono::DateTime<chrono::Utc>>>,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
     ) -> Self {
         self.body.expires_at = Some(value.into());
         self
@@ -859,7 +876,7 @@ impl<'a> CreateRequest<'a> {
     /// Workspace in which to create the API key; when omitted, the default workspace is used.
     ///
     /// Constraints: format `uuid`.
-    pub fn workspace_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn workspace_id(mut self, value: impl Into<crate::UuidString>) -> Self {
         self.body.workspace_id = Some(value.into());
         self
     }
@@ -928,6 +945,16 @@ impl<'a> CreateRequest<'a> {
             }
             _ => Err(CreateError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for CreateRequest<'a> {
+    type Output = Result<Response<crate::models::CreateApiKeyResponse>, CreateError>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `POST /keys` failed: one variant per declared status, then what the document cannot declare.
@@ -1055,7 +1082,7 @@ impl From<Failure> for CreateError {
         }
     }
 }
-/// A `GET /keys/{hash}` request. Set optional values, then [`send`](GetRequest::send) it.
+/// A `GET /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](GetRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRequest<'a> {
@@ -1143,6 +1170,16 @@ impl<'a> GetRequest<'a> {
             }
             _ => Err(GetError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for GetRequest<'a> {
+    type Output = Result<Response<crate::models::ApiKeyResponse>, GetError>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `GET /keys/{hash}` failed: one variant per declared status, then what the document cannot declare.
@@ -1262,7 +1299,7 @@ impl From<Failure> for GetError {
         }
     }
 }
-/// A `DELETE /keys/{hash}` request. Set optional values, then [`send`](DeleteRequest::send) it.
+/// A `DELETE /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](DeleteRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRequest<'a> {
@@ -1358,6 +1395,16 @@ impl<'a> DeleteRequest<'a> {
             }
             _ => Err(DeleteError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
+    type Output = Result<Response<crate::models::DeleteApiKeyResponse>, DeleteError>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `DELETE /keys/{hash}` failed: one variant per declared status, then what the document cannot declare.
@@ -1477,7 +1524,7 @@ impl From<Failure> for DeleteError {
         }
     }
 }
-/// A `PATCH /keys/{hash}` request. Set optional values, then [`send`](UpdateRequest::send) it.
+/// A `PATCH /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](UpdateRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRequest<'a> {
@@ -1623,6 +1670,16 @@ impl<'a> UpdateRequest<'a> {
             }
             _ => Err(UpdateError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
+    type Output = Result<Response<crate::models::ApiKeyResponse>, UpdateError>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `PATCH /keys/{hash}` failed: one variant per declared status, then what the document cannot declare.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::error::InvalidRequest;
+use crate::redact;
 use crate::secret::SecretString;
 use crate::transport::Failure;
 
@@ -104,7 +105,7 @@ impl OpenRouter {
 impl fmt::Debug for OpenRouter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OpenRouter")
-            .field("base_url", &self.config.base_url)
+            .field("base_url", &redact::url(&self.config.base_url))
             .field("api_key", &self.config.api_key)
             .field("timeout", &self.config.timeout)
             .finish_non_exhaustive()
@@ -116,7 +117,7 @@ fn invalid(message: String) -> Failure {
 }
 
 /// Configuration for an [`OpenRouter`] client.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OpenRouterBuilder {
     api_key: Option<SecretString>,
     base_url: String,
@@ -173,12 +174,12 @@ impl OpenRouterBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<OpenRouter, BuildError> {
+        let shown = redact::url(&self.base_url);
         let url = reqwest::Url::parse(&self.base_url)
-            .map_err(|e| BuildError(format!("base URL {:?} is not a URL: {e}", self.base_url)))?;
+            .map_err(|e| BuildError(format!("base URL {shown:?} is not a URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(BuildError(format!(
-                "base URL {:?} must be http or https",
-                self.base_url
+                "base URL {shown:?} must be http or https"
             )));
         }
         let mut headers = HeaderMap::new();
@@ -213,6 +214,19 @@ impl OpenRouterBuilder {
     }
 }
 
+/// Written by hand: the base URL can carry `user:password@`.
+impl fmt::Debug for OpenRouterBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenRouterBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &redact::url(&self.base_url))
+            .field("headers", &self.headers)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, BuildError> {
     HeaderValue::from_str(value)
         .map_err(|_| BuildError(format!("the {name} header value is not valid in HTTP")))
@@ -231,11 +245,22 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 /// What one call changes from the client's configuration.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct CallOptions {
     base_url: Option<String>,
     headers: Vec<(&'static str, String)>,
     timeout: Option<Duration>,
+}
+
+/// Written by hand: the base URL can carry `user:password@`.
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("base_url", &self.base_url.as_deref().map(redact::url))
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl CallOptions {

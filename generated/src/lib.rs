@@ -11,7 +11,6 @@
 //! let response = client
 //!     .api_keys()
 //!     .get_current_key_metadata()
-//!     .send()
 //!     .await?;
 //! println!("{:?}", response.data);
 //! # Ok(())
@@ -22,7 +21,8 @@
 //! - Optional nullable fields take [`Nullable`]: leave unset, send `null`, or send a value.
 //! - Enums in [`models`] are open: unknown values are kept, never a decode failure.
 //! - Keys are [`SecretString`]s: `Debug` and `Display` never print them.
-//! - [`raw`] is progenitor's lower-level client for the same operations.
+//! - Every operation's error converts into [`Error`], so `?` works across calls.
+//! - With the `raw` feature, `raw` is progenitor's lower-level client for the same operations.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
@@ -30,9 +30,13 @@ mod error;
 #[rustfmt::skip]
 mod global_headers;
 mod nullable;
+mod redact;
 mod response;
 mod secret;
+mod text_values;
 mod transport;
+#[rustfmt::skip]
+mod crate_error;
 /// The API Keys operations.
 #[rustfmt::skip]
 pub mod api_keys;
@@ -43,19 +47,26 @@ pub mod oauth;
 #[rustfmt::skip]
 pub mod models;
 /// progenitor's client for the same operations: one builder per operation, typify types
-/// in [`raw::types`], no authentication (pass a `reqwest::Client` with default headers).
+/// in `raw::types`, no authentication (pass a `reqwest::Client` with default headers).
+/// Only with the `raw` feature.
+#[cfg(feature = "raw")]
 #[allow(missing_docs)]
 #[rustfmt::skip]
 pub mod raw;
 pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
 pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
+pub use crate_error::Error;
 pub use error::{ApiError, DecodeError, ErrorBody, InvalidRequest, UnexpectedResponse};
 pub use nullable::Nullable;
 pub use response::Response;
 pub use secret::SecretString;
+pub use text_values::{Timestamp, UuidString};
 pub use {chrono, reqwest, uuid};
 /// Where requests go unless the client or the call says otherwise: the document's server.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
+/// JSON properties the document marks as credentials: their values are never printed,
+/// not even inside a body kept by an error.
+pub(crate) const SECRET_FIELDS: &[&str] = &["code", "code_verifier", "id", "key"];
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

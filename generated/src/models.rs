@@ -26,7 +26,7 @@ pub struct ApiKey {
     ///
     /// Constraints: format `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: Option<crate::Timestamp>,
     /// Unique hash that identifies the API key
     pub hash: String,
     /// Whether external BYOK usage counts toward the credit limit
@@ -70,7 +70,9 @@ pub struct AuthCode {
     /// Time the authorization code was created, as an ISO 8601 timestamp
     pub created_at: String,
     /// Authorization code ID to send in the exchange request
-    pub id: String,
+    ///
+    /// A credential: `Debug` and `Display` print `[redacted]`.
+    pub id: crate::SecretString,
 }
 /// Method that was used to derive the code challenge
 ///
@@ -108,6 +110,16 @@ impl From<&str> for CodeChallengeMethod {
 impl From<String> for CodeChallengeMethod {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
+    }
+}
+impl From<&str> for crate::Nullable<CodeChallengeMethod> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(CodeChallengeMethod::from(value))
+    }
+}
+impl From<String> for crate::Nullable<CodeChallengeMethod> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(CodeChallengeMethod::from(value))
     }
 }
 impl std::str::FromStr for CodeChallengeMethod {
@@ -150,7 +162,7 @@ pub struct CreateApiKeyRequest {
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<crate::Nullable<chrono::DateTime<chrono::Utc>>>,
+    pub expires_at: Option<crate::Nullable<crate::Timestamp>>,
     /// Whether BYOK usage counts toward the limit
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_byok_in_limit: Option<bool>,
@@ -172,7 +184,7 @@ pub struct CreateApiKeyRequest {
     ///
     /// Constraints: format `uuid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<uuid::Uuid>,
+    pub workspace_id: Option<crate::UuidString>,
 }
 /// Result of creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -205,7 +217,7 @@ pub struct CreateAuthCodeRequest {
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<crate::Nullable<chrono::DateTime<chrono::Utc>>>,
+    pub expires_at: Option<crate::Nullable<crate::Timestamp>>,
     /// Optional custom label for the API key; the app name is used when it is omitted.
     ///
     /// Constraints: at most 100 characters.
@@ -227,7 +239,7 @@ pub struct CreateAuthCodeRequest {
     ///
     /// Constraints: format `uuid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<uuid::Uuid>,
+    pub workspace_id: Option<crate::UuidString>,
 }
 /// Result of creating an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -254,7 +266,7 @@ pub struct CurrentApiKey {
     ///
     /// Constraints: format `date-time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: Option<crate::Timestamp>,
     /// Whether external BYOK usage counts toward the credit limit
     pub include_byok_in_limit: bool,
     /// Whether the API key belongs to the free tier
@@ -343,7 +355,9 @@ pub struct ErrorResponseErrorData {
 #[non_exhaustive]
 pub struct ExchangeAuthCodeRequest {
     /// Authorization code that was delivered to the OAuth redirect
-    pub code: String,
+    ///
+    /// A credential: `Debug` and `Display` print `[redacted]`.
+    pub code: crate::SecretString,
     /// Method that was used to derive the code challenge
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
@@ -352,8 +366,10 @@ pub struct ExchangeAuthCodeRequest {
         crate::Nullable<crate::models::CodeChallengeMethod>,
     >,
     /// Code verifier; needed when a code_challenge was sent with the authorization request
+    ///
+    /// A credential: `Debug` and `Display` print `[redacted]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_verifier: Option<String>,
+    pub code_verifier: Option<crate::SecretString>,
 }
 /// Result of exchanging an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -406,6 +422,16 @@ impl From<&str> for LimitReset {
 impl From<String> for LimitReset {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
+    }
+}
+impl From<&str> for crate::Nullable<LimitReset> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(LimitReset::from(value))
+    }
+}
+impl From<String> for crate::Nullable<LimitReset> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(LimitReset::from(value))
     }
 }
 impl std::str::FromStr for LimitReset {
@@ -513,6 +539,16 @@ impl From<&str> for UsageLimitType {
 impl From<String> for UsageLimitType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
+    }
+}
+impl From<&str> for crate::Nullable<UsageLimitType> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(UsageLimitType::from(value))
+    }
+}
+impl From<String> for crate::Nullable<UsageLimitType> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(UsageLimitType::from(value))
     }
 }
 impl std::str::FromStr for UsageLimitType {

@@ -17,6 +17,8 @@ use serde::{Serialize, Serializer};
 /// let remove: Nullable<f64> = None.into();
 /// assert_eq!(remove, Nullable::Null);
 /// assert_eq!(Nullable::from(25.0), Nullable::Value(25.0));
+/// let limit: Nullable<f64> = 50.into();
+/// assert_eq!(limit, Nullable::Value(50.0));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Nullable<T> {
@@ -53,6 +55,21 @@ impl From<&str> for Nullable<String> {
         Nullable::Value(value.to_owned())
     }
 }
+
+/// Integer literals where the document says `number` (`.limit(50)`), and smaller integers
+/// where it says `integer`: the conversions are lossless.
+macro_rules! widen {
+    ($target:ty: $($from:ty),*) => {
+        $(impl From<$from> for Nullable<$target> {
+            fn from(value: $from) -> Self {
+                Nullable::Value(value.into())
+            }
+        })*
+    };
+}
+
+widen!(f64: i32, u32, i16, u16, i8, u8, f32);
+widen!(i64: i32, u32, i16, u16, i8, u8);
 
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

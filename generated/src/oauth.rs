@@ -36,9 +36,8 @@ impl<'a> Oauth<'a> {
     /// let response = client
     ///     .oauth()
     ///     .exchange_auth_code_for_api_key("auth_code_abc123def456")
-    ///     .code_challenge_method(openrouter::models::CodeChallengeMethod::from("S256"))
+    ///     .code_challenge_method("S256")
     ///     .code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
-    ///     .send()
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -74,7 +73,7 @@ impl<'a> Oauth<'a> {
     /// | none | [`Timeout`](ExchangeAuthCodeForApiKeyError::Timeout), [`Transport`](ExchangeAuthCodeForApiKeyError::Transport), [`InvalidRequest`](ExchangeAuthCodeForApiKeyError::InvalidRequest) | No response |
     pub fn exchange_auth_code_for_api_key(
         &self,
-        code: impl Into<String>,
+        code: impl Into<crate::SecretString>,
     ) -> ExchangeAuthCodeForApiKeyRequest<'a> {
         ExchangeAuthCodeForApiKeyRequest::new(self.client, code.into())
     }
@@ -91,8 +90,7 @@ impl<'a> Oauth<'a> {
     ///     .oauth()
     ///     .create_auth_code("https://myapp.com/auth/callback")
     ///     .code_challenge("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
-    ///     .code_challenge_method(openrouter::models::CodeChallengeMethod::from("S256"))
-    ///     .send()
+    ///     .code_challenge_method("S256")
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())
@@ -142,7 +140,7 @@ impl<'a> Oauth<'a> {
         CreateAuthCodeRequest::new(self.client, callback_url.into())
     }
 }
-/// A `POST /auth/keys` request. Set optional values, then [`send`](ExchangeAuthCodeForApiKeyRequest::send) it.
+/// A `POST /auth/keys` request. Set optional values, then `.await` it (or call [`send`](ExchangeAuthCodeForApiKeyRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExchangeAuthCodeForApiKeyRequest<'a> {
@@ -151,7 +149,7 @@ pub struct ExchangeAuthCodeForApiKeyRequest<'a> {
     body: crate::models::ExchangeAuthCodeRequest,
 }
 impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
-    fn new(client: &'a OpenRouter, code: String) -> Self {
+    fn new(client: &'a OpenRouter, code: crate::SecretString) -> Self {
         #[allow(unused_mut)]
         let mut options = CallOptions::default();
         ExchangeAuthCodeForApiKeyRequest {
@@ -196,7 +194,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         self
     }
     /// Code verifier; needed when a code_challenge was sent with the authorization request
-    pub fn code_verifier(mut self, value: impl Into<String>) -> Self {
+    pub fn code_verifier(mut self, value: impl Into<crate::SecretString>) -> Self {
         self.body.code_verifier = Some(value.into());
         self
     }
@@ -257,6 +255,19 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
             }
             _ => Err(ExchangeAuthCodeForApiKeyError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for ExchangeAuthCodeForApiKeyRequest<'a> {
+    type Output = Result<
+        Response<crate::models::ExchangeAuthCodeResponse>,
+        ExchangeAuthCodeForApiKeyError,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `POST /auth/keys` failed: one variant per declared status, then what the document cannot declare.
@@ -368,7 +379,7 @@ impl From<Failure> for ExchangeAuthCodeForApiKeyError {
         }
     }
 }
-/// A `POST /auth/keys/code` request. Set optional values, then [`send`](CreateAuthCodeRequest::send) it.
+/// A `POST /auth/keys/code` request. Set optional values, then `.await` it (or call [`send`](CreateAuthCodeRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAuthCodeRequest<'a> {
@@ -438,7 +449,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn expires_at(
         mut self,
-        value: impl Into<crate::Nullable<chrono::DateTime<chrono::Utc>>>,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
     ) -> Self {
         self.body.expires_at = Some(value.into());
         self
@@ -476,7 +487,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
     /// Optional ID of the workspace the API key should belong to
     ///
     /// Constraints: format `uuid`.
-    pub fn workspace_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+    pub fn workspace_id(mut self, value: impl Into<crate::UuidString>) -> Self {
         self.body.workspace_id = Some(value.into());
         self
     }
@@ -554,6 +565,19 @@ impl<'a> CreateAuthCodeRequest<'a> {
             }
             _ => Err(CreateAuthCodeError::Unexpected(raw.unexpected())),
         }
+    }
+}
+impl<'a> std::future::IntoFuture for CreateAuthCodeRequest<'a> {
+    type Output = Result<
+        Response<crate::models::CreateAuthCodeResponse>,
+        CreateAuthCodeError,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
+    /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// Why `POST /auth/keys/code` failed: one variant per declared status, then what the document cannot declare.

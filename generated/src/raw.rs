@@ -9,6 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///An API key together with its limits and usage figures
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ApiKey {
         ///Total external BYOK usage of the API key, in USD
         pub byok_usage: f64,
@@ -66,6 +67,7 @@ pub mod types {
     }
     ///Wrapper around a single API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ApiKeyResponse {
         pub data: ApiKey,
     }
@@ -76,13 +78,14 @@ pub mod types {
     }
     ///An authorization code issued for the PKCE flow
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct AuthCode {
         ///ID of the application this authorization code belongs to
         pub app_id: i64,
         ///Time the authorization code was created, as an ISO 8601 timestamp
         pub created_at: ::std::string::String,
         ///Authorization code ID to send in the exchange request
-        pub id: ::std::string::String,
+        pub id: crate::SecretString,
     }
     impl AuthCode {
         pub fn builder() -> builder::AuthCode {
@@ -91,6 +94,7 @@ pub mod types {
     }
     ///Body for creating an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateApiKeyRequest {
         ///Optional user ID of whoever creates the key. Only relevant for organization-owned keys that a particular member is creating.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -121,6 +125,7 @@ pub mod types {
     ///Optional user ID of whoever creates the key. Only relevant for organization-owned keys that a particular member is creating.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CreateApiKeyRequestCreatorUserId(::std::string::String);
     impl ::std::ops::Deref for CreateApiKeyRequestCreatorUserId {
         type Target = ::std::string::String;
@@ -187,6 +192,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum CreateApiKeyRequestLimitReset {
         #[serde(rename = "daily")]
         Daily,
@@ -237,6 +243,7 @@ pub mod types {
     ///Name to give the new API key
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CreateApiKeyRequestName(::std::string::String);
     impl ::std::ops::Deref for CreateApiKeyRequestName {
         type Target = ::std::string::String;
@@ -290,10 +297,11 @@ pub mod types {
     }
     ///Result of creating an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateApiKeyResponse {
         pub data: ApiKey,
         ///The API key string itself; it is shown this one time only
-        pub key: ::std::string::String,
+        pub key: crate::SecretString,
     }
     impl CreateApiKeyResponse {
         pub fn builder() -> builder::CreateApiKeyResponse {
@@ -302,6 +310,7 @@ pub mod types {
     }
     ///Body for creating a PKCE authorization code
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateAuthCodeRequest {
         ///URL to redirect to once authorization is complete. Accepts https URLs, as well as localhost or 127.0.0.1 URLs on any port for local CLI tools.
         pub callback_url: ::std::string::String,
@@ -353,6 +362,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum CreateAuthCodeRequestCodeChallengeMethod {
         S256,
         #[serde(rename = "plain")]
@@ -398,6 +408,7 @@ pub mod types {
     ///Optional custom label for the API key; the app name is used when it is omitted.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[non_exhaustive]
     pub struct CreateAuthCodeRequestKeyLabel(::std::string::String);
     impl ::std::ops::Deref for CreateAuthCodeRequestKeyLabel {
         type Target = ::std::string::String;
@@ -463,6 +474,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum CreateAuthCodeRequestUsageLimitType {
         #[serde(rename = "daily")]
         Daily,
@@ -512,6 +524,7 @@ pub mod types {
     }
     ///Result of creating an authorization code
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CreateAuthCodeResponse {
         pub data: AuthCode,
     }
@@ -522,6 +535,7 @@ pub mod types {
     }
     ///The API key used to authenticate the current request
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CurrentApiKey {
         ///Total external BYOK usage of the API key, in USD
         pub byok_usage: f64,
@@ -573,6 +587,7 @@ pub mod types {
     }
     ///Details of the API key used for the current request
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CurrentApiKeyResponse {
         pub data: CurrentApiKey,
     }
@@ -583,6 +598,7 @@ pub mod types {
     }
     ///Result of deleting an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct DeleteApiKeyResponse {
         ///Confirms that the API key has been deleted
         pub deleted: bool,
@@ -594,6 +610,7 @@ pub mod types {
     }
     ///The error body shared by every declared error status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: ErrorResponseErrorData,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -610,6 +627,7 @@ pub mod types {
     }
     ///Part of ErrorResponse, shared by every declared error status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponseErrorData {
         pub code: i64,
         pub message: ::std::string::String,
@@ -625,9 +643,10 @@ pub mod types {
     }
     ///Body for exchanging an authorization code for an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ExchangeAuthCodeRequest {
         ///Authorization code that was delivered to the OAuth redirect
-        pub code: ::std::string::String,
+        pub code: crate::SecretString,
         ///Method that was used to derive the code challenge
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code_challenge_method: ::std::option::Option<
@@ -635,7 +654,7 @@ pub mod types {
         >,
         ///Code verifier; needed when a code_challenge was sent with the authorization request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code_verifier: ::std::option::Option<::std::string::String>,
+        pub code_verifier: ::std::option::Option<crate::SecretString>,
     }
     impl ExchangeAuthCodeRequest {
         pub fn builder() -> builder::ExchangeAuthCodeRequest {
@@ -655,6 +674,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ExchangeAuthCodeRequestCodeChallengeMethod {
         S256,
         #[serde(rename = "plain")]
@@ -699,9 +719,10 @@ pub mod types {
     }
     ///Result of exchanging an authorization code
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ExchangeAuthCodeResponse {
         ///API key with which to authenticate OpenRouter requests
-        pub key: ::std::string::String,
+        pub key: crate::SecretString,
         ///ID of the user that the API key belongs to
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub user_id: ::std::option::Option<::std::string::String>,
@@ -713,6 +734,7 @@ pub mod types {
     }
     ///A list of API keys
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ListApiKeysResponse {
         ///The API keys
         pub data: ::std::vec::Vec<ApiKey>,
@@ -724,6 +746,7 @@ pub mod types {
     }
     ///Legacy rate limit details of a key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct RateLimit {
         ///Interval the rate limit applies to
         pub interval: ::std::string::String,
@@ -739,6 +762,7 @@ pub mod types {
     }
     ///Body for updating an API key; every field is optional
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct UpdateApiKeyRequest {
         ///Whether the API key should be disabled
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -774,6 +798,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UpdateApiKeyRequestLimitReset {
         #[serde(rename = "daily")]
         Daily,
@@ -1282,7 +1307,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<crate::SecretString, ::std::string::String>,
         }
         impl ::std::default::Default for AuthCode {
             fn default() -> Self {
@@ -1320,7 +1345,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::SecretString>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -1523,7 +1548,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateApiKeyResponse {
             data: ::std::result::Result<super::ApiKey, ::std::string::String>,
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            key: ::std::result::Result<crate::SecretString, ::std::string::String>,
         }
         impl ::std::default::Default for CreateApiKeyResponse {
             fn default() -> Self {
@@ -1548,7 +1573,7 @@ pub mod types {
             }
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::SecretString>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -2491,13 +2516,13 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExchangeAuthCodeRequest {
-            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            code: ::std::result::Result<crate::SecretString, ::std::string::String>,
             code_challenge_method: ::std::result::Result<
                 ::std::option::Option<super::ExchangeAuthCodeRequestCodeChallengeMethod>,
                 ::std::string::String,
             >,
             code_verifier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::SecretString>,
                 ::std::string::String,
             >,
         }
@@ -2513,7 +2538,7 @@ pub mod types {
         impl ExchangeAuthCodeRequest {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::SecretString>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -2543,7 +2568,7 @@ pub mod types {
             }
             pub fn code_verifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::SecretString>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code_verifier = value
@@ -2579,7 +2604,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ExchangeAuthCodeResponse {
-            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            key: ::std::result::Result<crate::SecretString, ::std::string::String>,
             user_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2596,7 +2621,7 @@ pub mod types {
         impl ExchangeAuthCodeResponse {
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::SecretString>,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value

@@ -2,13 +2,16 @@
 
 //! A successful response: the typed body with the status and headers it came with.
 
+use std::fmt;
 use std::ops::Deref;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::redact;
+
 /// A decoded success response. Derefs to the body, so `response.data` reads a field directly.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
@@ -50,5 +53,16 @@ impl<T> Deref for Response<T> {
 
     fn deref(&self) -> &T {
         &self.body
+    }
+}
+
+/// Credential headers are hidden; the body prints as its own `Debug` (secrets redacted).
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &redact::Headers(&self.headers))
+            .field("body", &self.body)
+            .finish()
     }
 }

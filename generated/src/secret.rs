@@ -40,6 +40,31 @@ impl From<&str> for SecretString {
     }
 }
 
+impl From<&String> for SecretString {
+    fn from(value: &String) -> Self {
+        SecretString(value.clone())
+    }
+}
+
+/// So a received secret (an authorization code) can be passed straight to the next call.
+impl From<&SecretString> for SecretString {
+    fn from(value: &SecretString) -> Self {
+        value.clone()
+    }
+}
+
+impl From<&str> for crate::Nullable<SecretString> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(value.into())
+    }
+}
+
+impl From<String> for crate::Nullable<SecretString> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(value.into())
+    }
+}
+
 impl fmt::Debug for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SecretString([redacted])")

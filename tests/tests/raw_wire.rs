@@ -1,3 +1,4 @@
+#![cfg(feature = "raw")]
 //! What the low-level client `openrouter::raw` puts on the wire for each of the
 //! eight operations, and what it makes of the fake's answers.
 
@@ -103,10 +104,12 @@ async fn exchange_auth_code_for_api_key() {
         .http_referer(REFERER)
         .x_open_router_title(TITLE)
         .x_open_router_categories(CATEGORIES)
-        .body(types::ExchangeAuthCodeRequest {
-            code: code.clone(),
-            code_challenge_method: Some(types::ExchangeAuthCodeRequestCodeChallengeMethod::S256),
-            code_verifier: Some(VERIFIER.into()),
+        .body_map(|body| {
+            body.code(code.clone())
+                .code_challenge_method(Some(
+                    types::ExchangeAuthCodeRequestCodeChallengeMethod::S256,
+                ))
+                .code_verifier(Some(VERIFIER.into()))
         })
         .send()
         .await
@@ -114,8 +117,8 @@ async fn exchange_auth_code_for_api_key() {
 
     assert_eq!(response.status().as_u16(), 200);
     let exchanged = response.into_inner();
-    assert!(exchanged.key.starts_with("sk-or-v1-"), "{}", exchanged.key);
-    assert_eq!(exchanged.key.len(), "sk-or-v1-".len() + 64);
+    assert!(exchanged.key.expose_secret().starts_with("sk-or-v1-"));
+    assert_eq!(exchanged.key.expose_secret().len(), "sk-or-v1-".len() + 64);
     assert_eq!(exchanged.user_id.as_deref(), Some(FAKE_USER_ID));
     assert_wire(
         &only_request(&fake),
@@ -132,10 +135,12 @@ async fn exchange_auth_code_for_api_key() {
     // The code is spent: a second exchange is a declared 400.
     let again = client
         .exchange_auth_code_for_api_key()
-        .body(types::ExchangeAuthCodeRequest {
-            code,
-            code_challenge_method: Some(types::ExchangeAuthCodeRequestCodeChallengeMethod::S256),
-            code_verifier: Some(VERIFIER.into()),
+        .body_map(|body| {
+            body.code(code)
+                .code_challenge_method(Some(
+                    types::ExchangeAuthCodeRequestCodeChallengeMethod::S256,
+                ))
+                .code_verifier(Some(VERIFIER.into()))
         })
         .send()
         .await;
@@ -158,17 +163,17 @@ async fn create_auth_keys_code() {
         .http_referer(REFERER)
         .x_open_router_title(TITLE)
         .x_open_router_categories(CATEGORIES)
-        .body(types::CreateAuthCodeRequest {
-            callback_url: "https://myapp.com/auth/callback".into(),
-            code_challenge: Some(CHALLENGE.into()),
-            code_challenge_method: Some(types::CreateAuthCodeRequestCodeChallengeMethod::S256),
-            expires_at: Some("2027-12-31T23:59:59Z".parse().expect("timestamp")),
-            key_label: Some("My Custom Key".try_into().expect("label")),
-            limit: Some(100.5),
-            spawn_agent: Some("my-agent".into()),
-            spawn_cloud: Some("aws-us-east-1".into()),
-            usage_limit_type: Some(types::CreateAuthCodeRequestUsageLimitType::Weekly),
-            workspace_id: Some(WORKSPACE.parse().expect("uuid")),
+        .body_map(|body| {
+            body.callback_url("https://myapp.com/auth/callback")
+                .code_challenge(Some(CHALLENGE.into()))
+                .code_challenge_method(Some(types::CreateAuthCodeRequestCodeChallengeMethod::S256))
+                .expires_at(Some("2027-12-31T23:59:59Z".parse().expect("timestamp")))
+                .key_label(Some("My Custom Key".try_into().expect("label")))
+                .limit(Some(100.5))
+                .spawn_agent(Some("my-agent".into()))
+                .spawn_cloud(Some("aws-us-east-1".into()))
+                .usage_limit_type(Some(types::CreateAuthCodeRequestUsageLimitType::Weekly))
+                .workspace_id(Some(WORKSPACE.parse().expect("uuid")))
         })
         .send()
         .await
@@ -176,7 +181,7 @@ async fn create_auth_keys_code() {
 
     assert_eq!(response.status().as_u16(), 200);
     let code = response.into_inner().data;
-    assert!(code.id.starts_with("auth_code_"), "{}", code.id);
+    assert!(code.id.expose_secret().starts_with("auth_code_"));
     assert_eq!(code.app_id, FAKE_APP_ID);
     assert_eq!(code.created_at.len(), "2025-08-24T10:30:00Z".len());
     assert_wire(
@@ -201,10 +206,10 @@ async fn create_auth_keys_code() {
     // The issued code carries its settings into the key it is exchanged for.
     client
         .exchange_auth_code_for_api_key()
-        .body(types::ExchangeAuthCodeRequest {
-            code: code.id,
-            code_challenge_method: None,
-            code_verifier: Some(VERIFIER.into()),
+        .body_map(|body| {
+            body.code(code.id)
+                .code_challenge_method(None)
+                .code_verifier(Some(VERIFIER.into()))
         })
         .send()
         .await
@@ -321,14 +326,14 @@ async fn create_keys() {
         .http_referer(REFERER)
         .x_open_router_title(TITLE)
         .x_open_router_categories(CATEGORIES)
-        .body(types::CreateApiKeyRequest {
-            creator_user_id: Some(CREATOR.try_into().expect("creator")),
-            expires_at: Some("2027-12-31T23:59:59Z".parse().expect("timestamp")),
-            include_byok_in_limit: Some(true),
-            limit: Some(50.0),
-            limit_reset: Some(types::CreateApiKeyRequestLimitReset::Monthly),
-            name: "My New API Key".try_into().expect("name"),
-            workspace_id: Some(WORKSPACE.parse().expect("uuid")),
+        .body_map(|body| {
+            body.creator_user_id(Some(CREATOR.try_into().expect("creator")))
+                .expires_at(Some("2027-12-31T23:59:59Z".parse().expect("timestamp")))
+                .include_byok_in_limit(Some(true))
+                .limit(Some(50.0))
+                .limit_reset(Some(types::CreateApiKeyRequestLimitReset::Monthly))
+                .name("My New API Key")
+                .workspace_id(Some(WORKSPACE.parse().expect("uuid")))
         })
         .send()
         .await
@@ -336,12 +341,12 @@ async fn create_keys() {
 
     assert_eq!(response.status().as_u16(), 201);
     let created = response.into_inner();
-    assert!(created.key.starts_with("sk-or-v1-"), "{}", created.key);
-    assert_eq!(created.key.len(), "sk-or-v1-".len() + 64);
+    assert!(created.key.expose_secret().starts_with("sk-or-v1-"));
+    assert_eq!(created.key.expose_secret().len(), "sk-or-v1-".len() + 64);
     let key = created.data;
     assert_eq!(key.hash.len(), 64);
     assert!(key.hash.bytes().all(|b| b.is_ascii_hexdigit()));
-    assert_eq!(key.label, expected_label(&created.key));
+    assert_eq!(key.label, expected_label(created.key.expose_secret()));
     assert_eq!(key.name, "My New API Key");
     assert!(!key.disabled);
     assert_eq!(key.limit, Some(50.0));
@@ -467,12 +472,12 @@ async fn update_keys() {
         .http_referer(REFERER)
         .x_open_router_title(TITLE)
         .x_open_router_categories(CATEGORIES)
-        .body(types::UpdateApiKeyRequest {
-            disabled: Some(true),
-            include_byok_in_limit: Some(true),
-            limit: Some(75.0),
-            limit_reset: Some(types::UpdateApiKeyRequestLimitReset::Daily),
-            name: Some("Updated API Key Name".into()),
+        .body_map(|body| {
+            body.disabled(Some(true))
+                .include_byok_in_limit(Some(true))
+                .limit(Some(75.0))
+                .limit_reset(Some(types::UpdateApiKeyRequestLimitReset::Daily))
+                .name(Some("Updated API Key Name".into()))
         })
         .send()
         .await
@@ -525,10 +530,7 @@ async fn path_parameter_is_one_percent_encoded_segment() {
     let updated = client
         .update_keys()
         .hash(HASH)
-        .body(types::UpdateApiKeyRequest {
-            name: Some("renamed".into()),
-            ..Default::default()
-        })
+        .body_map(|body| body.name(Some("renamed".into())))
         .send()
         .await
         .expect("update");

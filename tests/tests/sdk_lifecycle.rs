@@ -157,7 +157,11 @@ async fn the_oauth_pkce_flow_yields_a_working_key() {
         .expect("create code")
         .into_body()
         .data;
-    assert!(code.id.starts_with("auth_code_"), "{}", code.id);
+    assert!(
+        code.id.expose_secret().starts_with("auth_code_"),
+        "the code is {} characters long",
+        code.id.expose_secret().len()
+    );
     assert_eq!(code.app_id, FAKE_APP_ID);
     assert_eq!(
         fake.last_request().expect("request").json()["code_challenge"],

@@ -326,7 +326,10 @@ async fn create_with_every_optional_argument() {
     let data = &response.data;
     assert_eq!(data.limit, Some(50.5));
     assert_eq!(data.limit_reset.as_deref(), Some("monthly"));
-    assert_eq!(data.expires_at, Some(expiry()));
+    assert_eq!(
+        data.expires_at.as_ref().and_then(|t| t.parse()),
+        Some(expiry().fixed_offset())
+    );
     assert_eq!(data.creator_user_id.as_deref(), Some(CREATOR));
     assert_eq!(data.workspace_id, WORKSPACE);
     assert!(data.include_byok_in_limit);
@@ -601,7 +604,7 @@ async fn create_auth_code_with_required_arguments_only() {
         .await
         .expect("create code");
     assert_eq!(response.status().as_u16(), 200);
-    assert!(response.data.id.starts_with("auth_code_"));
+    assert!(response.data.id.expose_secret().starts_with("auth_code_"));
     assert_eq!(response.data.app_id, FAKE_APP_ID);
     assert_wire(
         &only_request(&fake),

@@ -175,7 +175,7 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation) -> String {
     for (input, literal) in optional {
         call.push_str(&format!("    .{}({literal})\n", input.name));
     }
-    call.push_str("    .send()\n    .await?;\n");
+    call.push_str("    .await?;\n");
     call
 }
 
@@ -276,7 +276,8 @@ with a variant per status the API declares for it.\n");
         "- Enums in [`models`] are open: unknown values are kept, never a decode failure.\n",
     );
     out.push_str("- Keys are [`SecretString`]s: `Debug` and `Display` never print them.\n");
-    out.push_str("- [`raw`] is progenitor's lower-level client for the same operations.\n");
+    out.push_str("- Every operation's error converts into [`Error`], so `?` works across calls.\n");
+    out.push_str("- With the `raw` feature, `raw` is progenitor's lower-level client for the same operations.\n");
     out
 }
 

@@ -1,5 +1,6 @@
 //! The project's own templates: everything in the crate that progenitor does not make.
 
+mod crate_error;
 mod docs;
 mod models;
 mod operations;
@@ -12,12 +13,20 @@ use crate::ir::Api;
 use types::ident;
 
 /// Hand-written runtime code copied into the crate as is: it does not vary with the document.
-pub(crate) const RUNTIME: [(&str, &str); 6] = [
+///
+/// The generated items runtime code may name: `crate::DEFAULT_BASE_URL` and
+/// `crate::SECRET_FIELDS` (both in `lib.rs`).
+pub(crate) const RUNTIME: [(&str, &str); 8] = [
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/nullable.rs", include_str!("../../runtime/nullable.rs")),
+    ("src/redact.rs", include_str!("../../runtime/redact.rs")),
     ("src/response.rs", include_str!("../../runtime/response.rs")),
     ("src/secret.rs", include_str!("../../runtime/secret.rs")),
+    (
+        "src/text_values.rs",
+        include_str!("../../runtime/text_values.rs"),
+    ),
     (
         "src/transport.rs",
         include_str!("../../runtime/transport.rs"),
@@ -29,6 +38,10 @@ pub(crate) fn rust_files(api: &Api) -> Vec<(String, TokenStream)> {
     let mut files = vec![
         ("src/lib.rs".to_owned(), lib_rs(api)),
         ("src/models.rs".to_owned(), models::models_rs(api)),
+        (
+            "src/crate_error.rs".to_owned(),
+            crate_error::crate_error_rs(api),
+        ),
         ("src/global_headers.rs".to_owned(), global_headers_rs(api)),
     ];
     for group in &api.groups {
@@ -62,14 +75,17 @@ default = ["rustls"]
 # The TLS backend for https: rustls by default, or the platform's native TLS.
 rustls = ["reqwest/rustls"]
 native-tls = ["reqwest/native-tls"]
+# progenitor's lower-level client for the same operations, in `openrouter::raw`.
+raw = ["dep:progenitor-client"]
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 percent-encoding = "2"
-progenitor-client = "0.15.1"
+progenitor-client = {{ version = "0.15.1", optional = true }}
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "query"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
+serde_path_to_error = "0.1"
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
 "#,
         title = api.title
@@ -88,6 +104,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         }
     });
     let base_url = &api.base_url;
+    let secret_fields = secret_fields(api);
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -98,9 +115,13 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         mod global_headers;
         mod nullable;
+        mod redact;
         mod response;
         mod secret;
+        mod text_values;
         mod transport;
+        #[rustfmt::skip]
+        mod crate_error;
 
         #(#groups)*
 
@@ -109,21 +130,29 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod models;
 
         /// progenitor's client for the same operations: one builder per operation, typify types
-        /// in [`raw::types`], no authentication (pass a `reqwest::Client` with default headers).
+        /// in `raw::types`, no authentication (pass a `reqwest::Client` with default headers).
+        /// Only with the `raw` feature.
+        #[cfg(feature = "raw")]
         #[allow(missing_docs)]
         #[rustfmt::skip]
         pub mod raw;
 
         pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
         pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
+        pub use crate_error::Error;
         pub use error::{ApiError, DecodeError, ErrorBody, InvalidRequest, UnexpectedResponse};
         pub use nullable::Nullable;
         pub use response::Response;
         pub use secret::SecretString;
+        pub use text_values::{Timestamp, UuidString};
         pub use {chrono, reqwest, uuid};
 
         /// Where requests go unless the client or the call says otherwise: the document's server.
         pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// JSON properties the document marks as credentials: their values are never printed,
+        /// not even inside a body kept by an error.
+        pub(crate) const SECRET_FIELDS: &[&str] = &[#(#secret_fields),*];
 
         #[doc = include_str!("../README.md")]
         #[cfg(doctest)]
@@ -155,4 +184,14 @@ fn global_headers_rs(api: &Api) -> TokenStream {
             #(#setters)*
         }
     }
+}
+
+/// Wire names of every secret field, once each, sorted.
+fn secret_fields(api: &Api) -> Vec<String> {
+    let names: std::collections::BTreeSet<String> = api
+        .secret_fields()
+        .into_iter()
+        .map(|(_, field)| field)
+        .collect();
+    names.into_iter().collect()
 }

@@ -129,6 +129,18 @@ fn enum_item(model: &Model, values: &[String]) -> TokenStream {
             }
         }
 
+        impl From<&str> for crate::Nullable<#name> {
+            fn from(value: &str) -> Self {
+                crate::Nullable::Value(#name::from(value))
+            }
+        }
+
+        impl From<String> for crate::Nullable<#name> {
+            fn from(value: String) -> Self {
+                crate::Nullable::Value(#name::from(value))
+            }
+        }
+
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 

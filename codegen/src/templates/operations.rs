@@ -15,6 +15,8 @@ pub(crate) struct Input<'a> {
     pub(crate) name: String,
     pub(crate) ty: &'a Type,
     pub(crate) required: bool,
+    /// A credential: carried as `SecretString`.
+    pub(crate) secret: bool,
     /// Optional and nullable body field: the setter takes `impl Into<Nullable<T>>`.
     pub(crate) three_state: bool,
     pub(crate) description: Option<&'a str>,
@@ -36,6 +38,7 @@ pub(crate) fn inputs<'a>(api: &'a Api, op: &'a Operation) -> Vec<Input<'a>> {
             name: p.name.clone(),
             ty: &p.ty,
             required: p.required,
+            secret: false,
             three_state: false,
             description: p.description.as_deref(),
             example: p.example.as_ref(),
@@ -47,6 +50,7 @@ pub(crate) fn inputs<'a>(api: &'a Api, op: &'a Operation) -> Vec<Input<'a>> {
             name: f.name.clone(),
             ty: &f.ty,
             required: f.required,
+            secret: f.secret,
             three_state: !f.required && f.nullable,
             description: f.description.as_deref(),
             example: f.example.as_ref(),
@@ -139,7 +143,7 @@ fn error_body_type(api: &Api, response: &Response) -> TokenStream {
 
 /// The type a setter or argument takes.
 fn input_type(api: &Api, input: &Input<'_>) -> TokenStream {
-    let inner = rust_type(api, input.ty, false);
+    let inner = rust_type(api, input.ty, input.secret);
     if input.three_state {
         quote!(impl Into<crate::Nullable<#inner>>)
     } else {
@@ -220,9 +224,10 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let error = format_ident!("{}Error", op_type(op));
     let all = inputs(api, op);
     let doc = format!(
-        " A `{} {}` request. Set optional values, then [`send`]({}::send) it.",
+        " A `{} {}` request. Set optional values, then `.await` it (or call [`send`]({}::send)).",
         op.method, op.path, request
     );
+    let (success_type, _) = success(api, op);
 
     // Parameters other than headers are fields; headers go into the call options.
     let param_fields = all.iter().filter_map(|i| match i.kind {
@@ -243,7 +248,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let required: Vec<&Input<'_>> = all.iter().filter(|i| i.required).collect();
     let ctor_args = required.iter().map(|i| {
         let name = ident(&i.name);
-        let ty = rust_type(api, i.ty, false);
+        let ty = rust_type(api, i.ty, i.secret);
         quote!(#name: #ty)
     });
     let param_inits = all.iter().filter_map(|i| match i.kind {
@@ -339,6 +344,16 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 
             #send
         }
+
+        impl<'a> std::future::IntoFuture for #request<'a> {
+            type Output = Result<Response<#success_type>, #error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            /// Sends the request: `client.group().operation(..).await` is `.send().await`.
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
     }
 }
 
@@ -346,7 +361,6 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 fn to_text(ty: &Type, value: TokenStream) -> TokenStream {
     match ty {
         Type::String => quote!(#value.clone()),
-        Type::DateTime => quote!(#value.to_rfc3339()),
         _ => quote!(#value.to_string()),
     }
 }

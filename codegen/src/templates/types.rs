@@ -32,8 +32,9 @@ pub(crate) fn rust_type(api: &Api, ty: &Type, secret: bool) -> TokenStream {
     match ty {
         Type::String if secret => quote!(crate::SecretString),
         Type::String => quote!(String),
-        Type::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        Type::Uuid => quote!(uuid::Uuid),
+        // Kept as text: a malformed value from the server must not fail the whole response.
+        Type::DateTime => quote!(crate::Timestamp),
+        Type::Uuid => quote!(crate::UuidString),
         Type::Integer => quote!(i64),
         Type::Number => quote!(f64),
         Type::Boolean => quote!(bool),
@@ -141,10 +142,8 @@ pub(crate) fn example_literal(api: &Api, ty: &Type, example: Option<&Value>) -> 
                 let value = example
                     .and_then(Value::as_str)
                     .or(values.first().map(String::as_str))?;
-                format!(
-                    "openrouter::models::{}::from({value:?})",
-                    name.to_upper_camel_case()
-                )
+                // Setters of open enums take any string.
+                format!("{value:?}")
             }
             _ => return None,
         },
