@@ -42,7 +42,11 @@ pub(crate) fn crate_files(source: &str, api: &Api, raw: TokenStream) -> Result<F
     for (path, text) in templates::RUNTIME {
         files.insert(path.into(), format!("// {header}\n\n{text}"));
     }
-    for (path, tokens) in templates::rust_files(api) {
+    let rust_files = templates::rust_files(api);
+    for (path, text) in templates::secret_test_support(&rust_files) {
+        files.insert(path.into(), format!("// {header}\n\n{text}"));
+    }
+    for (path, tokens) in rust_files {
         files.insert(path, rust_file(source, tokens)?);
     }
     files.insert("src/raw.rs".into(), rust_file(source, raw)?);

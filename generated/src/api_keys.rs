@@ -136,7 +136,7 @@ impl<'a> ApiKeys<'a> {
     ///     .api_keys()
     ///     .create("My New API Key")
     ///     .creator_user_id("user_2dHFtVWx2n56w6HkM0000000000")
-    ///     .include_byok_in_limit(true)
+    ///     .expires_at("2027-12-31T23:59:59Z")
     ///     .await?;
     /// println!("{} {:?}", response.status(), response.body());
     /// # Ok(())

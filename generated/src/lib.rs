@@ -5,14 +5,39 @@
 //! # Quick start
 //!
 //! ```no_run
+//! use openrouter::OpenRouter;
+//!
+//! // Every operation's error converts into `openrouter::Error`, so `?` works across calls.
+//! async fn two_calls(client: &OpenRouter) -> Result<(), openrouter::Error> {
+//!     let response = client
+//!         .api_keys()
+//!         .get_current_key_metadata()
+//!         .await?;
+//!     println!("{:?}", response.body());
+//!     let response = client
+//!         .api_keys()
+//!         .list()
+//!         .include_disabled(true)
+//!         .offset(0)
+//!         .await?;
+//!     println!("{:?}", response.body());
+//!     Ok(())
+//! }
+//!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! // The API key comes from OPENROUTER_API_KEY.
-//! let client = openrouter::OpenRouter::from_env()?;
-//! let response = client
+//! let client = OpenRouter::from_env()?;
+//! two_calls(&client).await?;
+//!
+//! // Or match the operation's own error: a variant per status it declares.
+//! match client
 //!     .api_keys()
 //!     .get_current_key_metadata()
-//!     .await?;
-//! println!("{:?}", response.data);
+//!     .await {
+//!     Ok(response) => println!("{:?}", response.body()),
+//!     Err(openrouter::api_keys::GetCurrentKeyMetadataError::Unauthorized(e)) => println!("declared error {}", e.status()),
+//!     Err(other) => return Err(other.into()),
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -70,3 +95,10 @@ pub(crate) const SECRET_FIELDS: &[&str] = &["code", "code_verifier", "id", "key"
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+/// The default build has one model set: progenitor's client needs the `raw` feature.
+///
+/// ```compile_fail
+/// use openrouter::raw;
+/// ```
+#[cfg(all(doctest, not(feature = "raw")))]
+pub struct RawIsOptIn;

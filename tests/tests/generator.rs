@@ -347,3 +347,51 @@ fn a_cookie_parameter_is_refused() {
         "{e}"
     );
 }
+
+/// The credentials of the OpenRouter document are secret fields, and nothing else is: the
+/// generated secret tests start from this list.
+#[test]
+fn openrouter_credentials_are_the_secret_fields() {
+    let document: serde_json::Value =
+        serde_yaml::from_str(&read("spec/openrouter.yaml")).expect("the document parses");
+    let api = codegen::ir::build("spec/openrouter.yaml", &document).expect("the IR builds");
+    let secret: Vec<(String, String)> = api.secret_fields().into_iter().collect();
+    let expected = [
+        ("AuthCode", "id"),
+        ("CreateApiKeyResponse", "key"),
+        ("ExchangeAuthCodeRequest", "code"),
+        ("ExchangeAuthCodeRequest", "code_verifier"),
+        ("ExchangeAuthCodeResponse", "key"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(m, f)| (m.to_string(), f.to_string()))
+        .collect();
+    assert_eq!(secret, expected);
+}
+
+/// The document decides first: `x-secret: false` opts a usual name out, `format: password`,
+/// `writeOnly` and `x-secret: true` opt other names in.
+#[test]
+fn secret_fields_follow_the_document_before_the_name_list() {
+    let text = r#"
+openapi: 3.1.0
+info: { title: Demo, version: "1" }
+paths: {}
+components:
+  schemas:
+    Login:
+      type: object
+      properties:
+        token: { type: string, x-secret: false }
+        pin: { type: string, format: password }
+        otp: { type: string, writeOnly: true }
+        session: { type: string, x-secret: true }
+        api_key: { type: string }
+        name: { type: string }
+"#;
+    let document: serde_json::Value = serde_yaml::from_str(text).expect("parses");
+    let api = codegen::ir::build("demo.yaml", &document).expect("the IR builds");
+    let fields: Vec<String> = api.secret_fields().into_iter().map(|(_, f)| f).collect();
+    assert_eq!(fields, ["api_key", "otp", "pin", "session"]);
+}

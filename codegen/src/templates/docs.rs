@@ -262,13 +262,8 @@ pub(crate) fn crate_doc(api: &Api) -> String {
         .map(|g| format!("[`{}()`](OpenRouter::{})", g.name, g.name))
         .collect();
     out.push_str(&groups.join(" and "));
-    out.push_str(".\n\n# Quick start\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
-    out.push_str("// The API key comes from OPENROUTER_API_KEY.\nlet client = openrouter::OpenRouter::from_env()?;\n");
-    if let Some((group, op)) = first_op(api, "get_current_key_metadata") {
-        out.push_str(&example_call(api, group, op));
-        out.push_str("println!(\"{:?}\", response.data);\n");
-    }
-    out.push_str("# Ok(())\n# }\n```\n\n");
+    out.push_str(".\n\n# Quick start\n\n");
+    out.push_str(&quick_start(api));
     out.push_str("- Every operation returns a [`Response`] (status, headers, typed body) or its own error type, \
 with a variant per status the API declares for it.\n");
     out.push_str("- Optional nullable fields take [`Nullable`]: leave unset, send `null`, or send a value.\n");
@@ -281,20 +276,48 @@ with a variant per status the API declares for it.\n");
     out
 }
 
-fn first_op<'a>(api: &'a Api, name: &str) -> Option<(&'a Group, &'a Operation)> {
-    api.groups
+/// Two calls under one error type with `?`, then a match on one operation's own error.
+fn quick_start(api: &Api) -> String {
+    let ops: Vec<(&Group, &Operation)> = api
+        .groups
         .iter()
-        .find_map(|g| {
-            g.operations
-                .iter()
-                .find(|op| op.name == name)
-                .map(|op| (g, op))
-        })
-        .or_else(|| {
-            api.groups
-                .first()
-                .and_then(|g| g.operations.first().map(|op| (g, op)))
-        })
+        .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+        .collect();
+    let mut out = String::from("```no_run\nuse openrouter::OpenRouter;\n\n");
+    out.push_str("// Every operation's error converts into `openrouter::Error`, so `?` works across calls.\n");
+    out.push_str("async fn two_calls(client: &OpenRouter) -> Result<(), openrouter::Error> {\n");
+    for (group, op) in ops.iter().take(2) {
+        for line in example_call(api, group, op).lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
+        out.push_str("    println!(\"{:?}\", response.body());\n");
+    }
+    out.push_str(
+        "    Ok(())\n}\n\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n",
+    );
+    out.push_str("// The API key comes from OPENROUTER_API_KEY.\nlet client = OpenRouter::from_env()?;\ntwo_calls(&client).await?;\n");
+    let declared = ops.iter().find_map(|(g, op)| {
+        let response = op.responses.iter().find(|r| r.is_error())?;
+        Some((*g, *op, variant_name(&response.status)))
+    });
+    if let Some((group, op, variant)) = declared {
+        let call = example_call(api, group, op);
+        let expr = call
+            .trim_start_matches("let response = ")
+            .trim_end()
+            .trim_end_matches("?;");
+        out.push_str(
+            "\n// Or match the operation's own error: a variant per status it declares.\nmatch ",
+        );
+        out.push_str(expr);
+        out.push_str(&format!(
+            " {{\n    Ok(response) => println!(\"{{:?}}\", response.body()),\n    Err(openrouter::{}::{}Error::{variant}(e)) => println!(\"declared error {{}}\", e.status()),\n    Err(other) => return Err(other.into()),\n}}\n",
+            group.name,
+            op_type(op)
+        ));
+    }
+    out.push_str("# Ok(())\n# }\n```\n\n");
+    out
 }
 
 /// `generated/README.md`. Its examples are compiled as doctests of the crate.

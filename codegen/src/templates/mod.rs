@@ -4,6 +4,7 @@ mod crate_error;
 mod docs;
 mod models;
 mod operations;
+mod secret_tests;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -50,7 +51,30 @@ pub(crate) fn rust_files(api: &Api) -> Vec<(String, TokenStream)> {
             operations::group_rs(api, group),
         ));
     }
+    if let Some(tests) = secret_tests::secret_tests_rs(api) {
+        files.push(("tests/no_secret_in_output/operations.rs".to_owned(), tests));
+    }
     files
+}
+
+/// The static parts of the generated secret tests, when there are any: the test crate's root
+/// and its support module.
+pub(crate) fn secret_test_support(
+    files: &[(String, TokenStream)],
+) -> Vec<(&'static str, &'static str)> {
+    if !files.iter().any(|(path, _)| path.starts_with("tests/")) {
+        return Vec::new();
+    }
+    vec![
+        (
+            "tests/no_secret_in_output.rs",
+            include_str!("../../runtime/tests/no_secret_in_output.rs"),
+        ),
+        (
+            "tests/secret_support/mod.rs",
+            include_str!("../../runtime/tests/secret_support.rs"),
+        ),
+    ]
 }
 
 /// `README.md`.
@@ -87,6 +111,9 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt"] }}
 "#,
         title = api.title
     )
@@ -157,6 +184,14 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[doc = include_str!("../README.md")]
         #[cfg(doctest)]
         pub struct ReadmeDoctests;
+
+        /// The default build has one model set: progenitor's client needs the `raw` feature.
+        ///
+        /// ```compile_fail
+        /// use openrouter::raw;
+        /// ```
+        #[cfg(all(doctest, not(feature = "raw")))]
+        pub struct RawIsOptIn;
     }
 }
 

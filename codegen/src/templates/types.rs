@@ -124,6 +124,9 @@ pub(crate) fn example_literal(api: &Api, ty: &Type, example: Option<&Value>) -> 
     Some(match (ty, example) {
         (Type::String, Some(Value::String(s))) => format!("{s:?}"),
         (Type::String, _) => "\"example\"".to_owned(),
+        (Type::DateTime | Type::Uuid, Some(Value::String(s))) => format!("{s:?}"),
+        (Type::DateTime, _) => "\"2025-08-24T10:30:00Z\"".to_owned(),
+        (Type::Uuid, _) => "\"00000000-0000-0000-0000-000000000000\"".to_owned(),
         (Type::Number, Some(Value::Number(n))) => {
             let f = n.as_f64()?;
             if f.fract() == 0.0 {

@@ -1,0 +1,221 @@
+//! `tests/no_secret_in_output/operations.rs`: for every operation, a test that answers each declared
+//! status (and a decode failure, an undeclared status, a refused connection) with bodies full
+//! of secrets, and checks every output form. Made from the IR, so a new operation, status or
+//! model is covered without writing a test by hand.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{Map, Value, json};
+
+use super::operations::{Input, InputKind, inputs, success, variant_name};
+use super::types::{example_literal, ident};
+use crate::ir::{Api, Group, ModelKind, Operation, Type};
+
+/// What the strings of a sample body hold.
+#[derive(Clone, Copy, PartialEq)]
+enum Fill {
+    /// Secret fields hold the key; other strings are plain text.
+    Success,
+    /// Secret fields hold the other secret; every other string quotes the key, as an error
+    /// message might.
+    Error,
+}
+
+/// Nesting beyond this leaves optional fields out, so recursive models stay finite.
+const MAX_DEPTH: usize = 4;
+
+/// A JSON value of type `ty`.
+fn sample(api: &Api, ty: &Type, secret: bool, fill: Fill, depth: usize) -> Value {
+    match ty {
+        Type::String if secret => match fill {
+            Fill::Success => json!("{KEY}"),
+            Fill::Error => json!("{OTHER}"),
+        },
+        Type::String | Type::Any => match fill {
+            Fill::Success => json!("plain text"),
+            Fill::Error => json!("rejected {KEY} here"),
+        },
+        Type::DateTime => json!("2025-08-24T10:30:00Z"),
+        Type::Uuid => json!("00000000-0000-0000-0000-000000000000"),
+        Type::Integer => json!(1),
+        Type::Number => json!(1.5),
+        Type::Boolean => json!(true),
+        Type::Array(inner) => json!([sample(api, inner, false, fill, depth + 1)]),
+        Type::Map(inner) => json!({ "entry": sample(api, inner, false, fill, depth + 1) }),
+        Type::Named(name) => match api.models.get(name).map(|m| &m.kind) {
+            Some(ModelKind::Struct(fields)) => {
+                let mut object = Map::new();
+                for field in fields {
+                    if field.required || depth < MAX_DEPTH {
+                        let value = sample(api, &field.ty, field.secret, fill, depth + 1);
+                        object.insert(field.wire_name.clone(), value);
+                    }
+                }
+                Value::Object(object)
+            }
+            Some(ModelKind::Enum(values)) => json!(values.first().cloned().unwrap_or_default()),
+            Some(ModelKind::Const(value)) => value.clone(),
+            None => Value::Null,
+        },
+    }
+}
+
+/// The sample with every number and boolean replaced by a secret string: it cannot decode,
+/// and the decode error must not quote what it found.
+fn undecodable(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), undecodable(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(undecodable).collect()),
+        // Key-shaped: a body printed in `Debug` hides it even outside a secret field.
+        Value::Number(_) | Value::Bool(_) => json!("{KEY}"),
+        other => other.clone(),
+    }
+}
+
+/// One `Case { .. }` literal.
+fn case(status: u16, content_type: &str, body: &str, expect: &str) -> TokenStream {
+    quote! {
+        Case {
+            status: #status,
+            content_type: #content_type,
+            body: #body,
+            expect: #expect,
+        }
+    }
+}
+
+/// A status a response key stands for: `404` → 404, `4XX` → 499, `default` → 599.
+fn status_code(status: &str) -> u16 {
+    if status == "default" {
+        return 599;
+    }
+    status
+        .parse()
+        .unwrap_or_else(|_| u16::from(status.as_bytes()[0] - b'0') * 100 + 99)
+}
+
+fn cases(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let (_, ok) = success(api, op);
+    let success_body = ok.iter().find_map(|r| r.body.as_ref());
+    let ok_status = ok.first().map_or(200, |r| status_code(&r.status));
+    match success_body {
+        Some(ty) => {
+            let body = sample(api, ty, false, Fill::Success, 0);
+            out.push(case(ok_status, "application/json", &body.to_string(), "Ok"));
+            let broken = undecodable(&sample(api, ty, false, Fill::Error, 0));
+            if broken != sample(api, ty, false, Fill::Error, 0) {
+                out.push(case(
+                    ok_status,
+                    "application/json",
+                    &broken.to_string(),
+                    "Decode",
+                ));
+            }
+            let structured = match ty {
+                Type::Array(_) | Type::Map(_) => true,
+                Type::Named(name) => {
+                    matches!(
+                        api.models.get(name).map(|m| &m.kind),
+                        Some(ModelKind::Struct(_))
+                    )
+                }
+                _ => false,
+            };
+            if structured {
+                out.push(case(ok_status, "application/json", "\"{KEY}\"", "Decode"));
+            }
+        }
+        None => out.push(case(ok_status, "application/json", "", "Ok")),
+    }
+    for response in op.responses.iter().filter(|r| r.is_error()) {
+        let status = status_code(&response.status);
+        let variant = variant_name(&response.status);
+        if let Some(ty) = &response.body {
+            let body = sample(api, ty, false, Fill::Error, 0).to_string();
+            out.push(case(status, "application/json", &body, &variant));
+        }
+        // A declared status whose body is not the declared JSON is kept as unexpected.
+        out.push(case(
+            status,
+            "text/html",
+            "<p>{KEY} {OTHER}</p>",
+            "Unexpected",
+        ));
+    }
+    if !op.responses.iter().any(|r| r.status == "default") {
+        let body = json!({"error": {"code": 418, "message": "{KEY}"}, "key": "{KEY}"});
+        out.push(case(
+            418,
+            "application/json",
+            &body.to_string(),
+            "Unexpected",
+        ));
+        out.push(case(418, "text/plain", "{KEY} {OTHER}", "Unexpected"));
+    }
+    out
+}
+
+/// The call with every required argument, and every secret optional one set to `OTHER`.
+fn call(api: &Api, group: &Group, op: &Operation) -> Option<TokenStream> {
+    let all: Vec<Input<'_>> = inputs(api, op);
+    let mut args = Vec::new();
+    for input in all.iter().filter(|i| i.required) {
+        args.push(argument(api, input)?);
+    }
+    let setters = all.iter().filter(|i| !i.required && i.secret).map(|i| {
+        let name = ident(&i.name);
+        quote!(.#name(OTHER))
+    });
+    let group = ident(&group.name);
+    let method = ident(&op.name);
+    Some(quote!(client.#group().#method(#(#args),*) #(#setters)*))
+}
+
+fn argument(api: &Api, input: &Input<'_>) -> Option<TokenStream> {
+    if input.secret {
+        return Some(quote!(OTHER));
+    }
+    let is_path =
+        matches!(input.kind, InputKind::Param(p) if p.location == crate::ir::Location::Path);
+    if is_path && input.ty == &Type::String {
+        return Some(quote!("plain-text"));
+    }
+    example_literal(api, input.ty, input.example)?.parse().ok()
+}
+
+/// The test file, or `None` when no operation can be called (then there is nothing to test).
+pub(crate) fn secret_tests_rs(api: &Api) -> Option<TokenStream> {
+    let tests: Vec<TokenStream> = api.groups.iter().flat_map(|group| {
+        group.operations.iter().filter_map(move |op| {
+            let call = call(api, group, op)?;
+            let cases = cases(api, op);
+            let test = format_ident!("{}_{}", group.name.trim_start_matches("r#"), op.name.trim_start_matches("r#"));
+            let operation = format!("{} {}", op.method, op.path);
+            Some(quote! {
+                #[tokio::test]
+                async fn #test() {
+                    let cases = [#(#cases),*];
+                    check_operation(#operation, &cases, |client| async move { #call.await }).await;
+                    let client = openrouter::OpenRouter::builder().api_key(KEY).build().expect("client");
+                    let request = #call;
+                    check_debug(concat!(#operation, ": the request"), &request);
+                }
+            })
+        })
+    }).collect();
+    if tests.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        //! A test per operation: its cases, its call, and its request's `Debug`.
+
+        use super::secret_support::{Case, KEY, OTHER, check_debug, check_operation};
+
+        #(#tests)*
+    })
+}
