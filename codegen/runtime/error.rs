@@ -18,12 +18,25 @@ pub trait ErrorBody {
     fn metadata(&self) -> Option<&Map<String, Value>>;
 }
 
-/// What every received response keeps: status, headers and the body as it came.
+/// What every received response keeps: status, headers, the body as it came, and how many
+/// attempts the call made.
 #[derive(Clone)]
-struct Received {
-    status: StatusCode,
-    headers: HeaderMap,
-    raw_body: Vec<u8>,
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) raw_body: Vec<u8>,
+    pub(crate) attempts: u32,
+}
+
+impl Received {
+    /// `" after 3 attempts"`, or nothing for one.
+    fn attempts_note(&self) -> String {
+        if self.attempts > 1 {
+            format!(" after {} attempts", self.attempts)
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// Written by hand: a body can carry a key, so it is shown as JSON with secrets replaced (or
@@ -32,6 +45,7 @@ impl fmt::Debug for Received {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Received")
             .field("status", &self.status)
+            .field("attempts", &self.attempts)
             .field("headers", &redact::Headers(&self.headers))
             .field(
                 "body",
@@ -57,15 +71,13 @@ impl<B> fmt::Debug for ApiError<B> {
 }
 
 impl<B> ApiError<B> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, raw_body: Vec<u8>, body: B) -> Self {
-        ApiError(Box::new((
-            Received {
-                status,
-                headers,
-                raw_body,
-            },
-            body,
-        )))
+    pub(crate) fn new(received: Received, body: B) -> Self {
+        ApiError(Box::new((received, body)))
+    }
+
+    /// How many attempts the call made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.0.0.attempts
     }
 
     /// The HTTP status.
@@ -112,6 +124,7 @@ impl<B: ErrorBody> fmt::Display for ApiError<B> {
         if let Some(code) = self.code() {
             write!(f, " (code {code})")?;
         }
+        f.write_str(&self.0.0.attempts_note())?;
         match self.message() {
             Some(message) => write!(f, ": {}", redact::scrub(message)),
             None => Ok(()),
@@ -125,12 +138,13 @@ impl<B: ErrorBody> fmt::Display for ApiError<B> {
 pub struct UnexpectedResponse(Box<Received>);
 
 impl UnexpectedResponse {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, raw_body: Vec<u8>) -> Self {
-        UnexpectedResponse(Box::new(Received {
-            status,
-            headers,
-            raw_body,
-        }))
+    pub(crate) fn new(received: Received) -> Self {
+        UnexpectedResponse(Box::new(received))
+    }
+
+    /// How many attempts the call made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
     }
 
     /// The HTTP status.
@@ -154,6 +168,7 @@ impl UnexpectedResponse {
 impl fmt::Display for UnexpectedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "unexpected response {}", self.status())?;
+        f.write_str(&self.0.attempts_note())?;
         let parsed: Option<Value> = serde_json::from_slice(self.raw_body()).ok();
         if let Some(message) = parsed.as_ref().and_then(ErrorBody::message) {
             let message: Vec<&str> = message.split_whitespace().collect();
@@ -186,23 +201,13 @@ struct Decode {
 }
 
 impl DecodeError {
-    pub(crate) fn new(
-        status: StatusCode,
-        headers: HeaderMap,
-        raw_body: Vec<u8>,
-        path: String,
-        error: &serde_json::Error,
-    ) -> Self {
+    pub(crate) fn new(received: Received, path: String, error: &serde_json::Error) -> Self {
         DecodeError(Box::new(Decode {
             problem: describe(error),
             line: error.line(),
             column: error.column(),
             path,
-            received: Received {
-                status,
-                headers,
-                raw_body,
-            },
+            received,
         }))
     }
 
@@ -268,6 +273,7 @@ fn describe(error: &serde_json::Error) -> String {
         .map(|i| &message[i + ", expected ".len()..]);
     for kind in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(kind) {
+            let rest = rest.rfind(", expected ").map_or(rest, |i| &rest[..i]);
             let found = rest.split(['`', '"']).next().unwrap_or_default();
             let found = found.trim().trim_end_matches(',');
             let expected = expected.unwrap_or("another value");
@@ -290,6 +296,118 @@ fn describe(error: &serde_json::Error) -> String {
     "invalid value".to_owned()
 }
 
+/// No complete response: the connection failed, the response was cut short, it took too long,
+/// or it was too large. Says which, after how many attempts, and whether the server may have
+/// acted on the request.
+#[derive(Debug)]
+pub struct TransportError(Box<Transport>);
+
+#[derive(Debug)]
+struct Transport {
+    kind: TransportKind,
+    attempts: u32,
+    elapsed: std::time::Duration,
+    cause: Option<reqwest::Error>,
+}
+
+/// What went wrong on the way to a complete response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// No connection (refused, DNS, TLS): the request was not sent.
+    NotConnected,
+    /// The request was sent, but the response did not arrive complete (reset, cut short).
+    Incomplete,
+    /// No complete response within the attempt's time limit or the call's deadline.
+    TimedOut,
+    /// The response body is larger than the configured limit.
+    TooLarge,
+}
+
+impl TransportError {
+    pub(crate) fn new(kind: TransportKind, cause: Option<reqwest::Error>) -> Self {
+        TransportError(Box::new(Transport {
+            kind,
+            attempts: 1,
+            elapsed: std::time::Duration::ZERO,
+            cause,
+        }))
+    }
+
+    pub(crate) fn finished(mut self, attempts: u32, elapsed: std::time::Duration) -> Self {
+        self.0.attempts = attempts;
+        self.0.elapsed = elapsed;
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TransportKind {
+        self.0.kind
+    }
+
+    /// How many attempts the call made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+
+    /// How long the call took, retries and waits included.
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.0.elapsed
+    }
+
+    /// Whether the server may have acted on the request: `false` only when no attempt was sent.
+    pub fn may_have_been_processed(&self) -> bool {
+        self.0.kind != TransportKind::NotConnected
+    }
+}
+
+/// One line: what happened, its cause in words, the attempts, and whether the server may have
+/// acted. The cause is not repeated through `source()`.
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.0.kind {
+            TransportKind::NotConnected => "could not connect",
+            TransportKind::Incomplete => "the request was sent but no complete response arrived",
+            TransportKind::TimedOut => "timed out",
+            TransportKind::TooLarge => "the response body is over the size limit",
+        };
+        f.write_str(what)?;
+        if let Some(cause) = self.0.cause.as_ref().map(root_cause) {
+            write!(f, " ({})", redact::scrub(&cause))?;
+        }
+        if self.0.kind == TransportKind::TimedOut {
+            write!(f, " after {:.1?}", self.0.elapsed)?;
+        }
+        if self.0.attempts > 1 {
+            write!(f, ", {} attempts", self.0.attempts)?;
+        }
+        if self.may_have_been_processed() {
+            f.write_str("; the server may have acted on the request")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// The innermost error's text (`connection refused`), lower-cased, without the OS error code.
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut current: &dyn std::error::Error = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    let text = current.to_string();
+    let text = match text.find(" (os error") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A request that could not be built: an invalid header value or base URL, for example.
 #[derive(Debug)]
 pub struct InvalidRequest(pub(crate) Box<dyn std::error::Error + Send + Sync>);
@@ -300,9 +418,10 @@ impl fmt::Display for InvalidRequest {
     }
 }
 
+/// `Display` already shows the wrapped error, so the chain continues with its cause.
 impl std::error::Error for InvalidRequest {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
+        self.0.source()
     }
 }
 

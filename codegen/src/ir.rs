@@ -27,6 +27,8 @@ pub struct Api {
     pub bearer_auth: bool,
     /// Operations grouped by their first tag, in the document's tag order.
     pub groups: Vec<Group>,
+    /// The retry settings the document gives (`x-speakeasy-retries`), if any.
+    pub retries: Option<Retries>,
     /// Every named type, by its Rust name.
     pub models: BTreeMap<String, Model>,
 }
@@ -48,6 +50,46 @@ impl Api {
             })
             .collect()
     }
+}
+
+/// The document's retry settings: backoff in milliseconds, as published. The runtime clamps
+/// them to safe limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retries {
+    /// The first wait.
+    pub initial_ms: u64,
+    /// The longest wait.
+    pub max_ms: u64,
+    /// The factor each wait grows by.
+    pub multiplier: f64,
+    /// Whether connection failures are retried.
+    pub connection_errors: bool,
+}
+
+/// `x-speakeasy-retries` with `strategy: backoff`.
+fn retries(doc: &Value) -> Option<Retries> {
+    let settings = doc.get("x-speakeasy-retries")?;
+    if settings.get("strategy").and_then(Value::as_str) != Some("backoff") {
+        return None;
+    }
+    let backoff = settings.get("backoff");
+    let number = |key: &str| backoff.and_then(|b| b.get(key)).and_then(Value::as_f64);
+    let ms = |key: &str, default: u64| {
+        number(key)
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map_or(default, |n| n.min(3_600_000.0) as u64)
+    };
+    Some(Retries {
+        initial_ms: ms("initialInterval", 500),
+        max_ms: ms("maxInterval", 10_000),
+        multiplier: number("exponent")
+            .filter(|n| n.is_finite())
+            .unwrap_or(2.0),
+        connection_errors: settings
+            .get("retryConnectionErrors")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
+    })
 }
 
 /// A set of operations that share a tag, like `api_keys`.
@@ -84,6 +126,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Every declared response, in status order.
     pub responses: Vec<Response>,
+    /// Whether repeating the request cannot change the result: by HTTP method (GET, HEAD, PUT,
+    /// DELETE, OPTIONS), or `x-idempotent: true|false` on the operation. Decides what is
+    /// retried.
+    pub idempotent: bool,
 }
 
 /// Where a parameter travels.
@@ -360,6 +406,7 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         base_url: server.trim_end_matches('/').to_owned(),
         bearer_auth,
         groups,
+        retries: retries(doc),
         models: b.models,
     })
 }
@@ -567,7 +614,12 @@ impl Builder<'_> {
                 });
             }
         }
+        let idempotent = op
+            .get("x-idempotent")
+            .and_then(Value::as_bool)
+            .unwrap_or(matches!(method, "get" | "head" | "put" | "delete" | "options"));
         Ok(Operation {
+            idempotent,
             id,
             name: sdk_name,
             method: method.to_uppercase(),

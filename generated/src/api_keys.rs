@@ -12,9 +12,11 @@
 //! | [`update`](crate::api_keys::ApiKeys::update) | `PATCH /keys/{hash}` |
 use std::time::Duration;
 use crate::client::CallOptions;
+use crate::retry::Idempotency;
 use crate::transport::{self, Failure};
 use crate::{
-    ApiError, DecodeError, InvalidRequest, OpenRouter, Response, UnexpectedResponse,
+    ApiError, DecodeError, InvalidRequest, OpenRouter, Response, TransportError,
+    UnexpectedResponse,
 };
 impl OpenRouter {
     /// The API Keys operations: [`ApiKeys`].
@@ -371,9 +373,29 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -385,7 +407,9 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
     > {
         let path = "/key";
         let request = self.client.request(reqwest::Method::GET, path, &self.options)?;
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(request, plan, Idempotency::Idempotent, "GET /key")
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(GetCurrentKeyMetadataError::Decode),
             401u16 => {
@@ -438,10 +462,14 @@ pub enum GetCurrentKeyMetadataError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -453,7 +481,10 @@ impl GetCurrentKeyMetadataError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -463,7 +494,10 @@ impl GetCurrentKeyMetadataError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -473,7 +507,10 @@ impl GetCurrentKeyMetadataError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -501,19 +538,21 @@ impl std::fmt::Display for GetCurrentKeyMetadataError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for GetCurrentKeyMetadataError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::Unauthorized(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -522,6 +561,7 @@ impl From<Failure> for GetCurrentKeyMetadataError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }
@@ -595,9 +635,29 @@ impl<'a> ListRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -621,7 +681,9 @@ impl<'a> ListRequest<'a> {
         if !query.is_empty() {
             request = request.query(&query);
         }
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(request, plan, Idempotency::Idempotent, "GET /keys")
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(ListError::Decode),
             400u16 => {
@@ -683,10 +745,14 @@ pub enum ListError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -700,7 +766,10 @@ impl ListError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -712,7 +781,10 @@ impl ListError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -724,7 +796,10 @@ impl ListError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -758,19 +833,23 @@ impl std::fmt::Display for ListError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for ListError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::BadRequest(_) => None,
+            Self::Unauthorized(_) => None,
+            Self::TooManyRequests(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -779,6 +858,7 @@ impl From<Failure> for ListError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }
@@ -885,9 +965,29 @@ impl<'a> CreateRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -899,7 +999,14 @@ impl<'a> CreateRequest<'a> {
             .client
             .request(reqwest::Method::POST, path, &self.options)?;
         request = request.json(&self.body);
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(
+                request,
+                plan,
+                Idempotency::NotIdempotent,
+                "POST /keys",
+            )
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(CreateError::Decode),
             400u16 => {
@@ -976,10 +1083,14 @@ pub enum CreateError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -994,7 +1105,10 @@ impl CreateError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -1007,7 +1121,10 @@ impl CreateError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -1020,7 +1137,10 @@ impl CreateError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -1057,19 +1177,24 @@ impl std::fmt::Display for CreateError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for CreateError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::BadRequest(_) => None,
+            Self::Unauthorized(_) => None,
+            Self::Forbidden(_) => None,
+            Self::TooManyRequests(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -1078,6 +1203,7 @@ impl From<Failure> for CreateError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }
@@ -1126,9 +1252,29 @@ impl<'a> GetRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -1139,7 +1285,14 @@ impl<'a> GetRequest<'a> {
             "/keys/{}", transport::path_segment("hash", & self.hash.clone()) ?
         );
         let request = self.client.request(reqwest::Method::GET, path, &self.options)?;
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(
+                request,
+                plan,
+                Idempotency::Idempotent,
+                "GET /keys/{hash}",
+            )
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(GetError::Decode),
             401u16 => {
@@ -1199,10 +1352,14 @@ pub enum GetError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -1216,7 +1373,10 @@ impl GetError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -1228,7 +1388,10 @@ impl GetError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -1240,7 +1403,10 @@ impl GetError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -1274,19 +1440,23 @@ impl std::fmt::Display for GetError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for GetError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::Unauthorized(_) => None,
+            Self::NotFound(_) => None,
+            Self::TooManyRequests(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -1295,6 +1465,7 @@ impl From<Failure> for GetError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }
@@ -1343,9 +1514,29 @@ impl<'a> DeleteRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -1356,7 +1547,14 @@ impl<'a> DeleteRequest<'a> {
             "/keys/{}", transport::path_segment("hash", & self.hash.clone()) ?
         );
         let request = self.client.request(reqwest::Method::DELETE, path, &self.options)?;
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(
+                request,
+                plan,
+                Idempotency::Idempotent,
+                "DELETE /keys/{hash}",
+            )
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(DeleteError::Decode),
             401u16 => {
@@ -1424,10 +1622,14 @@ pub enum DeleteError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -1441,7 +1643,10 @@ impl DeleteError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -1453,7 +1658,10 @@ impl DeleteError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -1465,7 +1673,10 @@ impl DeleteError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -1499,19 +1710,23 @@ impl std::fmt::Display for DeleteError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for DeleteError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::Unauthorized(_) => None,
+            Self::NotFound(_) => None,
+            Self::TooManyRequests(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -1520,6 +1735,7 @@ impl From<Failure> for DeleteError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }
@@ -1608,9 +1824,29 @@ impl<'a> UpdateRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -1624,7 +1860,14 @@ impl<'a> UpdateRequest<'a> {
             .client
             .request(reqwest::Method::PATCH, path, &self.options)?;
         request = request.json(&self.body);
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(
+                request,
+                plan,
+                Idempotency::NotIdempotent,
+                "PATCH /keys/{hash}",
+            )
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(UpdateError::Decode),
             400u16 => {
@@ -1701,10 +1944,14 @@ pub enum UpdateError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -1719,7 +1966,10 @@ impl UpdateError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -1732,7 +1982,10 @@ impl UpdateError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -1745,7 +1998,10 @@ impl UpdateError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -1782,19 +2038,24 @@ impl std::fmt::Display for UpdateError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for UpdateError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::BadRequest(_) => None,
+            Self::Unauthorized(_) => None,
+            Self::NotFound(_) => None,
+            Self::TooManyRequests(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -1803,6 +2064,7 @@ impl From<Failure> for UpdateError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }

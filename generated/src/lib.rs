@@ -57,6 +57,7 @@ mod global_headers;
 mod nullable;
 mod redact;
 mod response;
+mod retry;
 mod secret;
 mod text_values;
 mod transport;
@@ -79,9 +80,15 @@ pub mod models;
 #[rustfmt::skip]
 pub mod raw;
 pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
+pub use client::{
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+};
 pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
 pub use crate_error::Error;
 pub use error::{ApiError, DecodeError, ErrorBody, InvalidRequest, UnexpectedResponse};
+pub use error::{TransportError, TransportKind};
+pub use retry::RetryPolicy;
 pub use nullable::Nullable;
 pub use response::Response;
 pub use secret::SecretString;
@@ -92,6 +99,13 @@ pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 /// JSON properties the document marks as credentials: their values are never printed,
 /// not even inside a body kept by an error.
 pub(crate) const SECRET_FIELDS: &[&str] = &["code", "code_verifier", "id", "key"];
+/// The document's retry settings, before the runtime clamps them.
+pub(crate) const DOCUMENT_RETRIES: retry::DocumentRetries = retry::DocumentRetries {
+    initial_ms: 500u64,
+    max_ms: 60000u64,
+    multiplier: 1.5f64,
+    connection_errors: true,
+};
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

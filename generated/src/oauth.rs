@@ -8,9 +8,11 @@
 //! | [`create_auth_code`](crate::oauth::Oauth::create_auth_code) | `POST /auth/keys/code` |
 use std::time::Duration;
 use crate::client::CallOptions;
+use crate::retry::Idempotency;
 use crate::transport::{self, Failure};
 use crate::{
-    ApiError, DecodeError, InvalidRequest, OpenRouter, Response, UnexpectedResponse,
+    ApiError, DecodeError, InvalidRequest, OpenRouter, Response, TransportError,
+    UnexpectedResponse,
 };
 impl OpenRouter {
     /// The OAuth operations: [`Oauth`].
@@ -203,9 +205,29 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -220,7 +242,14 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
             .client
             .request(reqwest::Method::POST, path, &self.options)?;
         request = request.json(&self.body);
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(
+                request,
+                plan,
+                Idempotency::NotIdempotent,
+                "POST /auth/keys",
+            )
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(ExchangeAuthCodeForApiKeyError::Decode),
             400u16 => {
@@ -285,10 +314,14 @@ pub enum ExchangeAuthCodeForApiKeyError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -301,7 +334,10 @@ impl ExchangeAuthCodeForApiKeyError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -312,7 +348,10 @@ impl ExchangeAuthCodeForApiKeyError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -323,7 +362,10 @@ impl ExchangeAuthCodeForApiKeyError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -354,19 +396,22 @@ impl std::fmt::Display for ExchangeAuthCodeForApiKeyError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for ExchangeAuthCodeForApiKeyError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::BadRequest(_) => None,
+            Self::Forbidden(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -375,6 +420,7 @@ impl From<Failure> for ExchangeAuthCodeForApiKeyError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }
@@ -496,9 +542,29 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.options.base_url(url.into());
         self
     }
-    /// A time limit for this request alone.
+    /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for this call, every retry and wait included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// How this call retries, instead of the client's policy.
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// An extra header for this call; it wins over the client's value.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.extra_header(name.into(), value.into());
+        self
+    }
+    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.options.user_agent_suffix(suffix.into());
         self
     }
     /// Sends the request and decodes the response.
@@ -510,7 +576,14 @@ impl<'a> CreateAuthCodeRequest<'a> {
             .client
             .request(reqwest::Method::POST, path, &self.options)?;
         request = request.json(&self.body);
-        let raw = transport::send(request).await?;
+        let plan = self.client.plan(&self.options);
+        let raw = transport::send(
+                request,
+                plan,
+                Idempotency::NotIdempotent,
+                "POST /auth/keys/code",
+            )
+            .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(CreateAuthCodeError::Decode),
             400u16 => {
@@ -599,10 +672,14 @@ pub enum CreateAuthCodeError {
     Unexpected(UnexpectedResponse),
     /// A success status whose body does not match the document.
     Decode(DecodeError),
-    /// No response within the configured timeout.
-    Timeout(reqwest::Error),
-    /// The request was not sent or the response not read: connection refused, TLS, reset.
-    Transport(reqwest::Error),
+    /// No complete response within the attempt's timeout or the call's deadline.
+    Timeout(TransportError),
+    /// No complete response: not connected (the request was not sent), or cut short (it
+    /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+    /// says which.
+    Transport(TransportError),
+    /// The response body is larger than the client's limit; no more than that was read.
+    TooLarge(TransportError),
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
@@ -617,7 +694,10 @@ impl CreateAuthCodeError {
             Self::InternalServer(e) => Some(e.status()),
             Self::Unexpected(e) => Some(e.status()),
             Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response headers, when a response arrived.
@@ -630,7 +710,10 @@ impl CreateAuthCodeError {
             Self::InternalServer(e) => Some(e.headers()),
             Self::Unexpected(e) => Some(e.headers()),
             Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// The response body exactly as received, when a response arrived.
@@ -643,7 +726,10 @@ impl CreateAuthCodeError {
             Self::InternalServer(e) => Some(e.raw_body()),
             Self::Unexpected(e) => Some(e.raw_body()),
             Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+            Self::Timeout(_)
+            | Self::Transport(_)
+            | Self::TooLarge(_)
+            | Self::InvalidRequest(_) => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -680,19 +766,24 @@ impl std::fmt::Display for CreateAuthCodeError {
             Self::InternalServer(e) => write!(f, "{e}"),
             Self::Unexpected(e) => write!(f, "{e}"),
             Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) => write!(f, "timed out: {e}"),
-            Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
             Self::InvalidRequest(e) => write!(f, "{e}"),
         }
     }
 }
 impl std::error::Error for CreateAuthCodeError {
+    /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Decode(e) => Some(e),
-            Self::Timeout(e) | Self::Transport(e) => Some(e),
-            Self::InvalidRequest(e) => Some(e),
-            _ => None,
+            Self::BadRequest(_) => None,
+            Self::Unauthorized(_) => None,
+            Self::Forbidden(_) => None,
+            Self::Conflict(_) => None,
+            Self::InternalServer(_) => None,
+            Self::Unexpected(_) => None,
+            Self::Decode(e) => e.source(),
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+            Self::InvalidRequest(e) => e.source(),
         }
     }
 }
@@ -701,6 +792,7 @@ impl From<Failure> for CreateAuthCodeError {
         match failure {
             Failure::Timeout(e) => Self::Timeout(e),
             Failure::Transport(e) => Self::Transport(e),
+            Failure::TooLarge(e) => Self::TooLarge(e),
             Failure::InvalidRequest(e) => Self::InvalidRequest(e),
         }
     }

@@ -154,7 +154,8 @@ fn assert_wire(request: &RecordedRequest, expected: Expected<'_>) {
 
     let mut names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
-    let mut want: Vec<&str> = vec!["accept", "host", "user-agent"];
+    // `accept-encoding`: compressed responses are accepted.
+    let mut want: Vec<&str> = vec!["accept", "accept-encoding", "host", "user-agent"];
     want.extend(expected.attribution.iter().map(|(n, _)| *n));
     if expected.authorization.is_some() {
         want.push("authorization");

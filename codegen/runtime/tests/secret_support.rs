@@ -82,10 +82,12 @@ fn read_request(stream: &mut std::net::TcpStream) {
     }
 }
 
-/// A client whose key is [`KEY`] and whose base URL carries [`OTHER`] as a password.
+/// A client whose key is [`KEY`] and whose base URL carries [`OTHER`] as a password. One
+/// attempt per call, so each case reaches the server once.
 fn client(addr: SocketAddr) -> OpenRouter {
     OpenRouter::builder()
         .api_key(KEY)
+        .retry(openrouter::RetryPolicy::disabled())
         .base_url(format!("http://user:{OTHER}@{addr}/api/v1"))
         .build()
         .expect("client")

@@ -15,14 +15,15 @@ use types::ident;
 
 /// Hand-written runtime code copied into the crate as is: it does not vary with the document.
 ///
-/// The generated items runtime code may name: `crate::DEFAULT_BASE_URL` and
-/// `crate::SECRET_FIELDS` (both in `lib.rs`).
-pub(crate) const RUNTIME: [(&str, &str); 8] = [
+/// The generated items runtime code may name: `crate::DEFAULT_BASE_URL`,
+/// `crate::SECRET_FIELDS` and `crate::DOCUMENT_RETRIES` (all in `lib.rs`).
+pub(crate) const RUNTIME: [(&str, &str); 9] = [
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/nullable.rs", include_str!("../../runtime/nullable.rs")),
     ("src/redact.rs", include_str!("../../runtime/redact.rs")),
     ("src/response.rs", include_str!("../../runtime/response.rs")),
+    ("src/retry.rs", include_str!("../../runtime/retry.rs")),
     ("src/secret.rs", include_str!("../../runtime/secret.rs")),
     (
         "src/text_values.rs",
@@ -101,15 +102,20 @@ rustls = ["reqwest/rustls"]
 native-tls = ["reqwest/native-tls"]
 # progenitor's lower-level client for the same operations, in `openrouter::raw`.
 raw = ["dep:progenitor-client"]
+# A span per call and an event per attempt, through `tracing`.
+tracing = ["dep:tracing"]
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+httpdate = "1"
 percent-encoding = "2"
 progenitor-client = {{ version = "0.15.1", optional = true }}
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["gzip", "json", "query"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
+tokio = {{ version = "1", default-features = false, features = ["time"] }}
+tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
 
 [dev-dependencies]
@@ -132,6 +138,7 @@ fn lib_rs(api: &Api) -> TokenStream {
     });
     let base_url = &api.base_url;
     let secret_fields = secret_fields(api);
+    let retries = document_retries(api);
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -144,6 +151,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         mod nullable;
         mod redact;
         mod response;
+        mod retry;
         mod secret;
         mod text_values;
         mod transport;
@@ -165,9 +173,15 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod raw;
 
         pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
+        pub use client::{
+            DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
+            DEFAULT_MAX_RESPONSE_BYTES,
+        };
         pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
         pub use crate_error::Error;
         pub use error::{ApiError, DecodeError, ErrorBody, InvalidRequest, UnexpectedResponse};
+        pub use error::{TransportError, TransportKind};
+        pub use retry::RetryPolicy;
         pub use nullable::Nullable;
         pub use response::Response;
         pub use secret::SecretString;
@@ -180,6 +194,9 @@ fn lib_rs(api: &Api) -> TokenStream {
         /// JSON properties the document marks as credentials: their values are never printed,
         /// not even inside a body kept by an error.
         pub(crate) const SECRET_FIELDS: &[&str] = &[#(#secret_fields),*];
+
+        /// The document's retry settings, before the runtime clamps them.
+        pub(crate) const DOCUMENT_RETRIES: retry::DocumentRetries = #retries;
 
         #[doc = include_str!("../README.md")]
         #[cfg(doctest)]
@@ -229,4 +246,25 @@ fn secret_fields(api: &Api) -> Vec<String> {
         .map(|(_, field)| field)
         .collect();
     names.into_iter().collect()
+}
+
+/// The `DocumentRetries` literal: the document's settings, or the defaults when it has none.
+fn document_retries(api: &Api) -> TokenStream {
+    let defaults = crate::ir::Retries {
+        initial_ms: 500,
+        max_ms: 10_000,
+        multiplier: 2.0,
+        connection_errors: true,
+    };
+    let r = api.retries.as_ref().unwrap_or(&defaults);
+    let (initial, max, connection) = (r.initial_ms, r.max_ms, r.connection_errors);
+    let multiplier = proc_macro2::Literal::f64_suffixed(r.multiplier);
+    quote! {
+        retry::DocumentRetries {
+            initial_ms: #initial,
+            max_ms: #max,
+            multiplier: #multiplier,
+            connection_errors: #connection,
+        }
+    }
 }

@@ -167,8 +167,12 @@ pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
         use std::time::Duration;
 
         use crate::client::CallOptions;
+        use crate::retry::Idempotency;
         use crate::transport::{self, Failure};
-        use crate::{ApiError, DecodeError, InvalidRequest, OpenRouter, Response, UnexpectedResponse};
+        use crate::{
+            ApiError, DecodeError, InvalidRequest, OpenRouter, Response, TransportError,
+            UnexpectedResponse,
+        };
 
         impl OpenRouter {
             #[doc = #accessor_doc]
@@ -336,9 +340,33 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
                 self
             }
 
-            /// A time limit for this request alone.
+            /// A time limit for each attempt of this call, from sending to the end of the body.
             pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.options.timeout(timeout);
+                self
+            }
+
+            /// A time limit for this call, every retry and wait included.
+            pub fn deadline(mut self, deadline: Duration) -> Self {
+                self.options.deadline(deadline);
+                self
+            }
+
+            /// How this call retries, instead of the client's policy.
+            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry(policy);
+                self
+            }
+
+            /// An extra header for this call; it wins over the client's value.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.extra_header(name.into(), value.into());
+                self
+            }
+
+            /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
+            pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+                self.options.user_agent_suffix(suffix.into());
                 self
             }
 
@@ -435,6 +463,12 @@ fn send_fn(
     };
     let fallback = (!op.responses.iter().any(|r| r.status == "default"))
         .then(|| quote!(_ => Err(#error::Unexpected(raw.unexpected())),));
+    let idempotency = if op.idempotent {
+        quote!(Idempotency::Idempotent)
+    } else {
+        quote!(Idempotency::NotIdempotent)
+    };
+    let operation = format!("{} {}", op.method, op.path);
     let request_ident = if query.is_some() || body.is_some() {
         quote!(mut request)
     } else {
@@ -452,7 +486,8 @@ fn send_fn(
             let #request_ident = self.client.request(reqwest::Method::#method, path, &self.options)?;
             #query
             #body
-            let raw = transport::send(request).await?;
+            let plan = self.client.plan(&self.options);
+            let raw = transport::send(request, plan, #idempotency, #operation).await?;
             match raw.status.as_u16() {
                 #success
                 #(#error_arms)*
@@ -489,10 +524,14 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
             Unexpected(UnexpectedResponse),
             /// A success status whose body does not match the document.
             Decode(DecodeError),
-            /// No response within the configured timeout.
-            Timeout(reqwest::Error),
-            /// The request was not sent or the response not read: connection refused, TLS, reset.
-            Transport(reqwest::Error),
+            /// No complete response within the attempt's timeout or the call's deadline.
+            Timeout(TransportError),
+            /// No complete response: not connected (the request was not sent), or cut short (it
+            /// was, and the server may have acted). [`TransportError::may_have_been_processed`]
+            /// says which.
+            Transport(TransportError),
+            /// The response body is larger than the client's limit; no more than that was read.
+            TooLarge(TransportError),
             /// The request could not be built (an invalid header value, for example).
             InvalidRequest(InvalidRequest),
         }
@@ -504,7 +543,7 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
                     #(Self::#variants(e) => Some(e.status()),)*
                     Self::Unexpected(e) => Some(e.status()),
                     Self::Decode(e) => Some(e.status()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+                    Self::Timeout(_) | Self::Transport(_) | Self::TooLarge(_) | Self::InvalidRequest(_) => None,
                 }
             }
 
@@ -514,7 +553,7 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
                     #(Self::#variants(e) => Some(e.headers()),)*
                     Self::Unexpected(e) => Some(e.headers()),
                     Self::Decode(e) => Some(e.headers()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+                    Self::Timeout(_) | Self::Transport(_) | Self::TooLarge(_) | Self::InvalidRequest(_) => None,
                 }
             }
 
@@ -524,7 +563,7 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
                     #(Self::#variants(e) => Some(e.raw_body()),)*
                     Self::Unexpected(e) => Some(e.raw_body()),
                     Self::Decode(e) => Some(e.raw_body()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::InvalidRequest(_) => None,
+                    Self::Timeout(_) | Self::Transport(_) | Self::TooLarge(_) | Self::InvalidRequest(_) => None,
                 }
             }
 
@@ -552,20 +591,21 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
                     #(Self::#variants(e) => write!(f, "{e}"),)*
                     Self::Unexpected(e) => write!(f, "{e}"),
                     Self::Decode(e) => write!(f, "{e}"),
-                    Self::Timeout(e) => write!(f, "timed out: {e}"),
-                    Self::Transport(e) => write!(f, "could not reach the server: {e}"),
+                    Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
                     Self::InvalidRequest(e) => write!(f, "{e}"),
                 }
             }
         }
 
         impl std::error::Error for #error {
+            /// `Display` already shows the wrapped error, so the chain continues with its cause.
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
-                    Self::Decode(e) => Some(e),
-                    Self::Timeout(e) | Self::Transport(e) => Some(e),
-                    Self::InvalidRequest(e) => Some(e),
-                    _ => None,
+                    #(Self::#variants(_) => None,)*
+                    Self::Unexpected(_) => None,
+                    Self::Decode(e) => e.source(),
+                    Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
+                    Self::InvalidRequest(e) => e.source(),
                 }
             }
         }
@@ -575,6 +615,7 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
                 match failure {
                     Failure::Timeout(e) => Self::Timeout(e),
                     Failure::Transport(e) => Self::Transport(e),
+                    Failure::TooLarge(e) => Self::TooLarge(e),
                     Failure::InvalidRequest(e) => Self::InvalidRequest(e),
                 }
             }
