@@ -82,9 +82,7 @@ fn retries(doc: &Value) -> Option<Retries> {
     Some(Retries {
         initial_ms: ms("initialInterval", 500),
         max_ms: ms("maxInterval", 10_000),
-        multiplier: number("exponent")
-            .filter(|n| n.is_finite())
-            .unwrap_or(2.0),
+        multiplier: number("exponent").filter(|n| n.is_finite()).unwrap_or(2.0),
         connection_errors: settings
             .get("retryConnectionErrors")
             .and_then(Value::as_bool)
@@ -617,7 +615,10 @@ impl Builder<'_> {
         let idempotent = op
             .get("x-idempotent")
             .and_then(Value::as_bool)
-            .unwrap_or(matches!(method, "get" | "head" | "put" | "delete" | "options"));
+            .unwrap_or(matches!(
+                method,
+                "get" | "head" | "put" | "delete" | "options"
+            ));
         Ok(Operation {
             idempotent,
             id,

@@ -56,6 +56,10 @@ impl<'a> ApiKeys<'a> {
     /// | `app_title` | header `X-OpenRouter-Title` | string | no | Display name that controls how your app is shown in the OpenRouter dashboard. |
     /// | `app_categories` | header `X-OpenRouter-Categories` | string | no | The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace. |
     ///
+    /// # Retries
+    ///
+    /// Idempotent: repeating it cannot change the result, so every retryable failure (connection, timeout, 408, 429, 5xx) is retried under the [`RetryPolicy`](crate::RetryPolicy).
+    ///
     /// # Response
     ///
     /// - `200`: Details of the API key ([`CurrentApiKeyResponse`](crate::models::CurrentApiKeyResponse)), as a [`crate::Response`] with status and headers.
@@ -70,7 +74,7 @@ impl<'a> ApiKeys<'a> {
     /// | 500 | [`InternalServer`](GetCurrentKeyMetadataError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](GetCurrentKeyMetadataError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](GetCurrentKeyMetadataError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](GetCurrentKeyMetadataError::Timeout), [`Transport`](GetCurrentKeyMetadataError::Transport), [`InvalidRequest`](GetCurrentKeyMetadataError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](GetCurrentKeyMetadataError::Timeout), [`Transport`](GetCurrentKeyMetadataError::Transport), [`TooLarge`](GetCurrentKeyMetadataError::TooLarge), [`InvalidRequest`](GetCurrentKeyMetadataError::InvalidRequest) | No complete response |
     pub fn get_current_key_metadata(&self) -> GetCurrentKeyMetadataRequest<'a> {
         GetCurrentKeyMetadataRequest::new(self.client)
     }
@@ -105,6 +109,10 @@ impl<'a> ApiKeys<'a> {
     /// | `offset` | query | integer | no | How many API keys to skip, for pagination |
     /// | `workspace_id` | query | uuid | no | Only return API keys from this workspace ID. When omitted, the keys of the default workspace are returned. |
     ///
+    /// # Retries
+    ///
+    /// Idempotent: repeating it cannot change the result, so every retryable failure (connection, timeout, 408, 429, 5xx) is retried under the [`RetryPolicy`](crate::RetryPolicy).
+    ///
     /// # Response
     ///
     /// - `200`: The API keys ([`ListApiKeysResponse`](crate::models::ListApiKeysResponse)), as a [`crate::Response`] with status and headers.
@@ -121,7 +129,7 @@ impl<'a> ApiKeys<'a> {
     /// | 500 | [`InternalServer`](ListError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](ListError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](ListError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](ListError::Timeout), [`Transport`](ListError::Transport), [`InvalidRequest`](ListError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](ListError::Timeout), [`Transport`](ListError::Transport), [`TooLarge`](ListError::TooLarge), [`InvalidRequest`](ListError::InvalidRequest) | No complete response |
     pub fn list(&self) -> ListRequest<'a> {
         ListRequest::new(self.client)
     }
@@ -160,6 +168,10 @@ impl<'a> ApiKeys<'a> {
     /// | `name` | body | string | yes | Name to give the new API key |
     /// | `workspace_id` | body | uuid | no | Workspace in which to create the API key; when omitted, the default workspace is used. |
     ///
+    /// # Retries
+    ///
+    /// Not idempotent: it is retried only when the request cannot have been acted on (no connection, 429, or 503 with `Retry-After`), never after a timeout, a cut-short response or another 5xx. [`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent) opts in.
+    ///
     /// # Response
     ///
     /// - `201`: The API key was created ([`CreateApiKeyResponse`](crate::models::CreateApiKeyResponse)), as a [`crate::Response`] with status and headers.
@@ -177,7 +189,7 @@ impl<'a> ApiKeys<'a> {
     /// | 500 | [`InternalServer`](CreateError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](CreateError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](CreateError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](CreateError::Timeout), [`Transport`](CreateError::Transport), [`InvalidRequest`](CreateError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](CreateError::Timeout), [`Transport`](CreateError::Transport), [`TooLarge`](CreateError::TooLarge), [`InvalidRequest`](CreateError::InvalidRequest) | No complete response |
     pub fn create(&self, name: impl Into<String>) -> CreateRequest<'a> {
         CreateRequest::new(self.client, name.into())
     }
@@ -208,6 +220,10 @@ impl<'a> ApiKeys<'a> {
     /// | `app_categories` | header `X-OpenRouter-Categories` | string | no | The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace. |
     /// | `hash` | path | string | yes | Hash that identifies the API key to fetch |
     ///
+    /// # Retries
+    ///
+    /// Idempotent: repeating it cannot change the result, so every retryable failure (connection, timeout, 408, 429, 5xx) is retried under the [`RetryPolicy`](crate::RetryPolicy).
+    ///
     /// # Response
     ///
     /// - `200`: Details of the API key ([`ApiKeyResponse`](crate::models::ApiKeyResponse)), as a [`crate::Response`] with status and headers.
@@ -224,7 +240,7 @@ impl<'a> ApiKeys<'a> {
     /// | 500 | [`InternalServer`](GetError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](GetError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](GetError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](GetError::Timeout), [`Transport`](GetError::Transport), [`InvalidRequest`](GetError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](GetError::Timeout), [`Transport`](GetError::Transport), [`TooLarge`](GetError::TooLarge), [`InvalidRequest`](GetError::InvalidRequest) | No complete response |
     pub fn get(&self, hash: impl Into<String>) -> GetRequest<'a> {
         GetRequest::new(self.client, hash.into())
     }
@@ -255,6 +271,10 @@ impl<'a> ApiKeys<'a> {
     /// | `app_categories` | header `X-OpenRouter-Categories` | string | no | The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace. |
     /// | `hash` | path | string | yes | Hash that identifies the API key to delete |
     ///
+    /// # Retries
+    ///
+    /// Idempotent: repeating it cannot change the result, so every retryable failure (connection, timeout, 408, 429, 5xx) is retried under the [`RetryPolicy`](crate::RetryPolicy).
+    ///
     /// # Response
     ///
     /// - `200`: The API key was deleted ([`DeleteApiKeyResponse`](crate::models::DeleteApiKeyResponse)), as a [`crate::Response`] with status and headers.
@@ -271,7 +291,7 @@ impl<'a> ApiKeys<'a> {
     /// | 500 | [`InternalServer`](DeleteError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](DeleteError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](DeleteError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](DeleteError::Timeout), [`Transport`](DeleteError::Transport), [`InvalidRequest`](DeleteError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](DeleteError::Timeout), [`Transport`](DeleteError::Transport), [`TooLarge`](DeleteError::TooLarge), [`InvalidRequest`](DeleteError::InvalidRequest) | No complete response |
     pub fn delete(&self, hash: impl Into<String>) -> DeleteRequest<'a> {
         DeleteRequest::new(self.client, hash.into())
     }
@@ -309,6 +329,10 @@ impl<'a> ApiKeys<'a> {
     /// | `limit_reset` | body | [`LimitReset`](crate::models::LimitReset): `daily`, `weekly`, `monthly` | no, nullable | New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
     /// | `name` | body | string | no | Name to rename the API key to |
     ///
+    /// # Retries
+    ///
+    /// Not idempotent: it is retried only when the request cannot have been acted on (no connection, 429, or 503 with `Retry-After`), never after a timeout, a cut-short response or another 5xx. [`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent) opts in.
+    ///
     /// # Response
     ///
     /// - `200`: The API key was updated ([`ApiKeyResponse`](crate::models::ApiKeyResponse)), as a [`crate::Response`] with status and headers.
@@ -326,7 +350,7 @@ impl<'a> ApiKeys<'a> {
     /// | 500 | [`InternalServer`](UpdateError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](UpdateError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](UpdateError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](UpdateError::Timeout), [`Transport`](UpdateError::Transport), [`InvalidRequest`](UpdateError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](UpdateError::Timeout), [`Transport`](UpdateError::Transport), [`TooLarge`](UpdateError::TooLarge), [`InvalidRequest`](UpdateError::InvalidRequest) | No complete response |
     pub fn update(&self, hash: impl Into<String>) -> UpdateRequest<'a> {
         UpdateRequest::new(self.client, hash.into())
     }
@@ -511,6 +535,14 @@ impl GetCurrentKeyMetadataError {
             | Self::Transport(_)
             | Self::TooLarge(_)
             | Self::InvalidRequest(_) => None,
+        }
+    }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -800,6 +832,14 @@ impl ListError {
             | Self::Transport(_)
             | Self::TooLarge(_)
             | Self::InvalidRequest(_) => None,
+        }
+    }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -1143,6 +1183,14 @@ impl CreateError {
             | Self::InvalidRequest(_) => None,
         }
     }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
+        }
+    }
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -1407,6 +1455,14 @@ impl GetError {
             | Self::Transport(_)
             | Self::TooLarge(_)
             | Self::InvalidRequest(_) => None,
+        }
+    }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -1677,6 +1733,14 @@ impl DeleteError {
             | Self::Transport(_)
             | Self::TooLarge(_)
             | Self::InvalidRequest(_) => None,
+        }
+    }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -2002,6 +2066,14 @@ impl UpdateError {
             | Self::Transport(_)
             | Self::TooLarge(_)
             | Self::InvalidRequest(_) => None,
+        }
+    }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
         }
     }
     /// `error.code` of a declared error body.

@@ -79,6 +79,19 @@ impl Error {
             Self::OauthCreateAuthCode(e) => e.raw_body(),
         }
     }
+    /// What went wrong on the way, when no complete response arrived.
+    pub fn transport(&self) -> Option<&crate::TransportError> {
+        match self {
+            Self::ApiKeysGetCurrentKeyMetadata(e) => e.transport(),
+            Self::ApiKeysList(e) => e.transport(),
+            Self::ApiKeysCreate(e) => e.transport(),
+            Self::ApiKeysGet(e) => e.transport(),
+            Self::ApiKeysDelete(e) => e.transport(),
+            Self::ApiKeysUpdate(e) => e.transport(),
+            Self::OauthExchangeAuthCodeForApiKey(e) => e.transport(),
+            Self::OauthCreateAuthCode(e) => e.transport(),
+        }
+    }
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {

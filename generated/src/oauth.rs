@@ -57,6 +57,10 @@ impl<'a> Oauth<'a> {
     /// | `code_challenge_method` | body | [`CodeChallengeMethod`](crate::models::CodeChallengeMethod): `S256`, `plain` | no, nullable | Method that was used to derive the code challenge |
     /// | `code_verifier` | body | string | no | Code verifier; needed when a code_challenge was sent with the authorization request |
     ///
+    /// # Retries
+    ///
+    /// Not idempotent: it is retried only when the request cannot have been acted on (no connection, 429, or 503 with `Retry-After`), never after a timeout, a cut-short response or another 5xx. [`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent) opts in.
+    ///
     /// # Response
     ///
     /// - `200`: The code was exchanged for an API key ([`ExchangeAuthCodeResponse`](crate::models::ExchangeAuthCodeResponse)), as a [`crate::Response`] with status and headers.
@@ -72,7 +76,7 @@ impl<'a> Oauth<'a> {
     /// | 500 | [`InternalServer`](ExchangeAuthCodeForApiKeyError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](ExchangeAuthCodeForApiKeyError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](ExchangeAuthCodeForApiKeyError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](ExchangeAuthCodeForApiKeyError::Timeout), [`Transport`](ExchangeAuthCodeForApiKeyError::Transport), [`InvalidRequest`](ExchangeAuthCodeForApiKeyError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](ExchangeAuthCodeForApiKeyError::Timeout), [`Transport`](ExchangeAuthCodeForApiKeyError::Transport), [`TooLarge`](ExchangeAuthCodeForApiKeyError::TooLarge), [`InvalidRequest`](ExchangeAuthCodeForApiKeyError::InvalidRequest) | No complete response |
     pub fn exchange_auth_code_for_api_key(
         &self,
         code: impl Into<crate::SecretString>,
@@ -117,6 +121,10 @@ impl<'a> Oauth<'a> {
     /// | `usage_limit_type` | body | [`UsageLimitType`](crate::models::UsageLimitType): `daily`, `weekly`, `monthly` | no | Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval. |
     /// | `workspace_id` | body | uuid | no | Optional ID of the workspace the API key should belong to |
     ///
+    /// # Retries
+    ///
+    /// Not idempotent: it is retried only when the request cannot have been acted on (no connection, 429, or 503 with `Retry-After`), never after a timeout, a cut-short response or another 5xx. [`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent) opts in.
+    ///
     /// # Response
     ///
     /// - `200`: The authorization code was created ([`CreateAuthCodeResponse`](crate::models::CreateAuthCodeResponse)), as a [`crate::Response`] with status and headers.
@@ -134,7 +142,7 @@ impl<'a> Oauth<'a> {
     /// | 500 | [`InternalServer`](CreateAuthCodeError::InternalServer) | Internal server error: the server ran into an unexpected failure |
     /// | any other | [`Unexpected`](CreateAuthCodeError::Unexpected) | An undeclared status or a body that is not the declared JSON |
     /// | success | [`Decode`](CreateAuthCodeError::Decode) | The body does not match the document |
-    /// | none | [`Timeout`](CreateAuthCodeError::Timeout), [`Transport`](CreateAuthCodeError::Transport), [`InvalidRequest`](CreateAuthCodeError::InvalidRequest) | No response |
+    /// | none | [`Timeout`](CreateAuthCodeError::Timeout), [`Transport`](CreateAuthCodeError::Transport), [`TooLarge`](CreateAuthCodeError::TooLarge), [`InvalidRequest`](CreateAuthCodeError::InvalidRequest) | No complete response |
     pub fn create_auth_code(
         &self,
         callback_url: impl Into<String>,
@@ -366,6 +374,14 @@ impl ExchangeAuthCodeForApiKeyError {
             | Self::Transport(_)
             | Self::TooLarge(_)
             | Self::InvalidRequest(_) => None,
+        }
+    }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
         }
     }
     /// `error.code` of a declared error body.
@@ -730,6 +746,14 @@ impl CreateAuthCodeError {
             | Self::Transport(_)
             | Self::TooLarge(_)
             | Self::InvalidRequest(_) => None,
+        }
+    }
+    /// What went wrong on the way, when no complete response arrived: the kind, the
+    /// attempts made, and whether the server may have acted.
+    pub fn transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+            _ => None,
         }
     }
     /// `error.code` of a declared error body.

@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod fake;
+pub mod faulty;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -60,6 +60,7 @@ pub(crate) fn crate_error_rs(api: &Api) -> TokenStream {
     let headers = each(quote!(e.headers()));
     let raw_body = each(quote!(e.raw_body()));
     let code = each(quote!(e.code()));
+    let transport = each(quote!(e.transport()));
     let message = each(quote!(e.message()));
     let display = each(quote!(std::fmt::Display::fmt(e, f)));
     let source = each(quote!(std::error::Error::source(e)));
@@ -105,6 +106,11 @@ pub(crate) fn crate_error_rs(api: &Api) -> TokenStream {
             /// The response body exactly as received, when a response arrived.
             pub fn raw_body(&self) -> Option<&[u8]> {
                 #raw_body
+            }
+
+            /// What went wrong on the way, when no complete response arrived.
+            pub fn transport(&self) -> Option<&crate::TransportError> {
+                #transport
             }
 
             /// `error.code` of a declared error body.

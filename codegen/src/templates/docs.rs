@@ -222,6 +222,17 @@ pub(crate) fn operation_doc(api: &Api, group: &Group, op: &Operation) -> String 
         }
     }
 
+    out.push_str("\n# Retries\n\n");
+    out.push_str(if op.idempotent {
+        "Idempotent: repeating it cannot change the result, so every retryable failure \
+(connection, timeout, 408, 429, 5xx) is retried under the [`RetryPolicy`](crate::RetryPolicy).\n"
+    } else {
+        "Not idempotent: it is retried only when the request cannot have been acted on (no \
+connection, 429, or 503 with `Retry-After`), never after a timeout, a cut-short response or \
+another 5xx. [`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent) \
+opts in.\n"
+    });
+
     let (_, ok) = success(api, op);
     out.push_str("\n# Response\n\n");
     for response in ok {
@@ -249,7 +260,7 @@ pub(crate) fn operation_doc(api: &Api, group: &Group, op: &Operation) -> String 
     out.push_str(&format!(
         "| success | [`Decode`]({error}::Decode) | The body does not match the document |\n"
     ));
-    out.push_str(&format!("| none | [`Timeout`]({error}::Timeout), [`Transport`]({error}::Transport), [`InvalidRequest`]({error}::InvalidRequest) | No response |\n"));
+    out.push_str(&format!("| none | [`Timeout`]({error}::Timeout), [`Transport`]({error}::Transport), [`TooLarge`]({error}::TooLarge), [`InvalidRequest`]({error}::InvalidRequest) | No complete response |\n"));
     out
 }
 

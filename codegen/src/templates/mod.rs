@@ -173,17 +173,15 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod raw;
 
         pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
-        pub use client::{
-            DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
-            DEFAULT_MAX_RESPONSE_BYTES,
-        };
         pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
+        pub use client::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
+        pub use client::{DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES};
         pub use crate_error::Error;
         pub use error::{ApiError, DecodeError, ErrorBody, InvalidRequest, UnexpectedResponse};
         pub use error::{TransportError, TransportKind};
-        pub use retry::RetryPolicy;
         pub use nullable::Nullable;
         pub use response::Response;
+        pub use retry::RetryPolicy;
         pub use secret::SecretString;
         pub use text_values::{Timestamp, UuidString};
         pub use {chrono, reqwest, uuid};

@@ -567,6 +567,15 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
 
+            /// What went wrong on the way, when no complete response arrived: the kind, the
+            /// attempts made, and whether the server may have acted.
+            pub fn transport(&self) -> Option<&TransportError> {
+                match self {
+                    Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
+                    _ => None,
+                }
+            }
+
             /// `error.code` of a declared error body.
             pub fn code(&self) -> Option<i64> {
                 match self {
