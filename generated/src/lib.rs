@@ -29,7 +29,15 @@ mod client;
 mod error;
 #[rustfmt::skip]
 mod global_headers;
+#[cfg(feature = "login")]
+mod browser;
+#[cfg(feature = "login")]
+mod callback_page;
+pub mod login;
+#[cfg(feature = "login")]
+mod loopback;
 mod nullable;
+pub mod pkce;
 mod response;
 mod secret;
 mod transport;

@@ -12,7 +12,7 @@ use crate::ir::Api;
 use types::ident;
 
 /// Hand-written runtime code copied into the crate as is: it does not vary with the document.
-pub(crate) const RUNTIME: [(&str, &str); 6] = [
+pub(crate) const RUNTIME: [(&str, &str); 14] = [
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/nullable.rs", include_str!("../../runtime/nullable.rs")),
@@ -21,6 +21,27 @@ pub(crate) const RUNTIME: [(&str, &str); 6] = [
     (
         "src/transport.rs",
         include_str!("../../runtime/transport.rs"),
+    ),
+    // Signing in with OpenRouter, and the examples that show the crate in use.
+    ("src/pkce.rs", include_str!("../../runtime/pkce.rs")),
+    ("src/login.rs", include_str!("../../runtime/login.rs")),
+    ("src/loopback.rs", include_str!("../../runtime/loopback.rs")),
+    (
+        "src/callback_page.rs",
+        include_str!("../../runtime/callback_page.rs"),
+    ),
+    ("src/browser.rs", include_str!("../../runtime/browser.rs")),
+    (
+        "examples/login.rs",
+        include_str!("../../runtime/examples/login.rs"),
+    ),
+    (
+        "examples/rotate_key.rs",
+        include_str!("../../runtime/examples/rotate_key.rs"),
+    ),
+    (
+        "examples/list_keys.rs",
+        include_str!("../../runtime/examples/list_keys.rs"),
     ),
 ];
 
@@ -58,10 +79,12 @@ license = "MIT"
 publish = false
 
 [features]
-default = ["rustls"]
+default = ["rustls", "login"]
 # The TLS backend for https: rustls by default, or the platform's native TLS.
 rustls = ["reqwest/rustls"]
 native-tls = ["reqwest/native-tls"]
+# The one-call browser sign-in (`login::LoopbackLogin`): a loopback listener on tokio's sockets.
+login = ["dep:tokio"]
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
@@ -71,6 +94,18 @@ reqwest = {{ version = "0.13", default-features = false, features = ["json", "qu
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
+# PKCE: the verifier's randomness, its S256 challenge, and the callback's query.
+form_urlencoded = "1"
+getrandom = "0.4"
+sha2 = {{ version = "0.11", default-features = false }}
+tokio = {{ version = "1", default-features = false, features = ["net", "time", "io-util", "rt", "macros"], optional = true }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+
+[[example]]
+name = "login"
+required-features = ["login"]
 "#,
         title = api.title
     )
@@ -97,7 +132,16 @@ fn lib_rs(api: &Api) -> TokenStream {
         mod error;
         #[rustfmt::skip]
         mod global_headers;
+        // In the order rustfmt sorts them to (the module above is skipped, so it stays put).
+        #[cfg(feature = "login")]
+        mod browser;
+        #[cfg(feature = "login")]
+        mod callback_page;
+        pub mod login;
+        #[cfg(feature = "login")]
+        mod loopback;
         mod nullable;
+        pub mod pkce;
         mod response;
         mod secret;
         mod transport;
