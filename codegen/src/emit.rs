@@ -42,6 +42,11 @@ pub(crate) fn crate_files(source: &str, api: &Api, raw: TokenStream) -> Result<F
     for (path, text) in templates::RUNTIME {
         files.insert(path.into(), format!("// {header}\n\n{text}"));
     }
+    if templates::has_openrouter_sign_in(api) {
+        for (path, text) in templates::SIGN_IN {
+            files.insert(path.into(), format!("// {header}\n\n{text}"));
+        }
+    }
     let rust_files = templates::rust_files(api);
     for (path, text) in templates::secret_test_support(&rust_files) {
         files.insert(path.into(), format!("// {header}\n\n{text}"));

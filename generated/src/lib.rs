@@ -54,7 +54,15 @@ mod client;
 mod error;
 #[rustfmt::skip]
 mod global_headers;
+#[cfg(feature = "login")]
+mod browser;
+#[cfg(feature = "login")]
+mod callback_page;
+pub mod login;
+#[cfg(feature = "login")]
+mod loopback;
 mod nullable;
+pub mod pkce;
 mod redact;
 mod response;
 mod retry;

@@ -3,7 +3,7 @@
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -63,13 +63,18 @@ struct AuthCode {
     challenge: Option<(String, String)>,
     /// The validated body of `POST /auth/keys/code`.
     request: Object,
+    issued: Instant,
 }
+
+/// How long an authorization code can be exchanged unless a test sets otherwise.
+const CODE_LIFETIME: Duration = Duration::from_secs(600);
 
 /// Everything the fake remembers.
 pub(crate) struct State {
     pub(crate) require_auth: bool,
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) scripted: VecDeque<Scripted>,
+    pub(crate) code_lifetime: Duration,
     keys: Vec<StoredKey>,
     codes: HashMap<String, AuthCode>,
     random: RandomState,
@@ -90,6 +95,7 @@ impl State {
             require_auth,
             requests: Vec::new(),
             scripted: VecDeque::new(),
+            code_lifetime: CODE_LIFETIME,
             keys: Vec::new(),
             codes: HashMap::new(),
             random: RandomState::new(),
@@ -462,7 +468,7 @@ impl State {
         ))
     }
 
-    fn issue_code(
+    pub(crate) fn issue_code(
         &mut self,
         challenge: Option<String>,
         method: Option<String>,
@@ -470,8 +476,14 @@ impl State {
     ) -> String {
         let id = format!("auth_code_{}", self.random_hex(12));
         let challenge = challenge.map(|c| (c, method.unwrap_or_else(|| "plain".into())));
-        self.codes
-            .insert(id.clone(), AuthCode { challenge, request });
+        self.codes.insert(
+            id.clone(),
+            AuthCode {
+                challenge,
+                request,
+                issued: Instant::now(),
+            },
+        );
         id
     }
 
@@ -505,6 +517,10 @@ impl State {
             .codes
             .get(code)
             .ok_or_else(|| bad_request("Invalid or already used authorization code"))?;
+        if issued.issued.elapsed() > self.code_lifetime {
+            self.codes.remove(code);
+            return Err(bad_request("The authorization code has expired"));
+        }
         if let Some((challenge, stored_method)) = &issued.challenge {
             let verifier = verifier
                 .as_ref()
@@ -687,7 +703,7 @@ fn utc_time(value: &Value) -> bool {
     shape && (zone == "Z" || zone == "+00:00")
 }
 
-fn callback_url(value: &Value) -> bool {
+pub(crate) fn callback_url(value: &Value) -> bool {
     let Some(url) = value.as_str() else {
         return false;
     };
@@ -704,7 +720,7 @@ fn callback_url(value: &Value) -> bool {
     host == "localhost" || host == "127.0.0.1"
 }
 
-fn parse_query(query: &str) -> Result<Vec<(String, String)>, Reply> {
+pub(crate) fn parse_query(query: &str) -> Result<Vec<(String, String)>, Reply> {
     query
         .split('&')
         .filter(|pair| !pair.is_empty())

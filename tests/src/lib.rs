@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod authorize;
 mod fake;
 pub mod faulty;
 
@@ -31,6 +32,7 @@ use axum::response::Response;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+pub use authorize::AUTHORIZATION_PATH;
 pub use fake::{DEFAULT_WORKSPACE_ID, FAKE_APP_ID, FAKE_USER_ID};
 
 /// The path under which the fake serves the API, like `https://openrouter.ai/api/v1`.
@@ -114,7 +116,11 @@ fn lock(shared: &Shared) -> MutexGuard<'_, fake::State> {
 ///   unknown), `GET /key` describes the key in the `Authorization` header.
 /// * `POST /auth/keys/code` issues an authorization code and remembers its PKCE
 ///   challenge; `POST /auth/keys` exchanges it once for a new key, checking
-///   the verifier (400 on any failure).
+///   the verifier (400 on any failure). Codes are single-use and expire (see
+///   [`FakeOpenRouter::set_code_lifetime`]).
+/// * `GET /auth` (outside the API prefix, see [`FakeOpenRouter::authorization_url`]) is the
+///   authorization page: it issues a code bound to the query's challenge and redirects (302) to
+///   `callback_url?code=...`.
 /// * Errors carry `{"error": {"code": <status>, "message": "..."}}`.
 /// * Every operation except `POST /auth/keys` (which declares no 401) requires
 ///   `Authorization: Bearer <token>` unless the fake was started with
@@ -183,6 +189,17 @@ impl FakeOpenRouter {
     /// The base URL of the API, `http://127.0.0.1:PORT/api/v1` (no trailing slash).
     pub fn base_url(&self) -> String {
         format!("http://{}{API_PREFIX}", self.addr)
+    }
+
+    /// The authorization page, `http://127.0.0.1:PORT/auth`: it approves at once and redirects
+    /// to `callback_url?code=...`.
+    pub fn authorization_url(&self) -> String {
+        format!("http://{}{AUTHORIZATION_PATH}", self.addr)
+    }
+
+    /// How long an issued authorization code can be exchanged (ten minutes unless set).
+    pub fn set_code_lifetime(&self, lifetime: std::time::Duration) {
+        lock(&self.shared).code_lifetime = lifetime;
     }
 
     /// Turns the `Authorization: Bearer` requirement on or off.
@@ -321,6 +338,9 @@ async fn handle(shared: Shared, request: Request) -> Response {
     state.requests.push(recorded.clone());
     if let Some(scripted) = state.scripted.pop_front() {
         return scripted_response(scripted);
+    }
+    if recorded.method == "GET" && recorded.path == AUTHORIZATION_PATH {
+        return authorize::authorize(&mut state, recorded.query.as_deref().unwrap_or(""));
     }
     let reply = match body {
         Ok(_) => state.handle(&recorded),

@@ -17,7 +17,7 @@ use types::ident;
 ///
 /// The generated items runtime code may name: `crate::DEFAULT_BASE_URL`,
 /// `crate::SECRET_FIELDS` and `crate::DOCUMENT_RETRIES` (all in `lib.rs`).
-pub(crate) const RUNTIME: [(&str, &str); 9] = [
+pub(crate) const RUNTIME: [(&str, &str); 10] = [
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/nullable.rs", include_str!("../../runtime/nullable.rs")),
@@ -32,6 +32,32 @@ pub(crate) const RUNTIME: [(&str, &str); 9] = [
     (
         "src/transport.rs",
         include_str!("../../runtime/transport.rs"),
+    ),
+    ("src/pkce.rs", include_str!("../../runtime/pkce.rs")),
+];
+
+/// Signing in with OpenRouter, and the examples that show the crate in use: they call
+/// OpenRouter's own operations, so they come only with a document that has them
+/// ([`has_openrouter_sign_in`]).
+pub(crate) const SIGN_IN: [(&str, &str); 7] = [
+    ("src/login.rs", include_str!("../../runtime/login.rs")),
+    ("src/loopback.rs", include_str!("../../runtime/loopback.rs")),
+    (
+        "src/callback_page.rs",
+        include_str!("../../runtime/callback_page.rs"),
+    ),
+    ("src/browser.rs", include_str!("../../runtime/browser.rs")),
+    (
+        "examples/login.rs",
+        include_str!("../../runtime/examples/login.rs"),
+    ),
+    (
+        "examples/rotate_key.rs",
+        include_str!("../../runtime/examples/rotate_key.rs"),
+    ),
+    (
+        "examples/list_keys.rs",
+        include_str!("../../runtime/examples/list_keys.rs"),
     ),
 ];
 
@@ -85,6 +111,7 @@ pub(crate) fn readme(api: &Api) -> String {
 
 /// The crate manifest. Versions are pinned by the workspace's Cargo.lock.
 pub(crate) fn cargo_toml(api: &Api) -> String {
+    let sign_in = has_openrouter_sign_in(api);
     format!(
         r#"[package]
 name = "openrouter"
@@ -96,7 +123,7 @@ license = "MIT"
 publish = false
 
 [features]
-default = ["rustls"]
+default = ["rustls"{default_login}]
 # The TLS backend for https: rustls by default, or the platform's native TLS.
 rustls = ["reqwest/rustls"]
 native-tls = ["reqwest/native-tls"]
@@ -104,7 +131,7 @@ native-tls = ["reqwest/native-tls"]
 raw = ["dep:progenitor-client"]
 # A span per call and an event per attempt, through `tracing`.
 tracing = ["dep:tracing"]
-
+{login_feature}
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 httpdate = "1"
@@ -117,12 +144,50 @@ serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
+# PKCE: the verifier's randomness, its S256 challenge, and the callback's query.
+form_urlencoded = "1"
+getrandom = "0.4"
+sha2 = {{ version = "0.11", default-features = false }}
 
 [dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "rt"] }}
-"#,
-        title = api.title
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+{login_example}"#,
+        title = api.title,
+        default_login = if sign_in { ", \"login\"" } else { "" },
+        login_feature = if sign_in {
+            "# The one-call browser sign-in (`login::LoopbackLogin`): a loopback listener on tokio's sockets.\nlogin = [\"tokio/net\", \"tokio/io-util\", \"tokio/rt\", \"tokio/macros\"]\n"
+        } else {
+            ""
+        },
+        login_example = if sign_in {
+            "\n[[example]]\nname = \"login\"\nrequired-features = [\"login\"]\n"
+        } else {
+            ""
+        },
     )
+}
+
+/// Whether the document has the operations and models OpenRouter's sign-in and the examples
+/// call: the code exchange, and listing, creating, reading and deleting keys.
+pub(crate) fn has_openrouter_sign_in(api: &Api) -> bool {
+    let has = |group: &str, op: &str| {
+        api.groups
+            .iter()
+            .any(|g| g.name == group && g.operations.iter().any(|o| o.name == op))
+    };
+    has("oauth", "exchange_auth_code_for_api_key")
+        && [
+            "get_current_key_metadata",
+            "list",
+            "create",
+            "get",
+            "delete",
+        ]
+        .iter()
+        .all(|op| has("api_keys", op))
+        && ["CodeChallengeMethod", "ExchangeAuthCodeResponse"]
+            .iter()
+            .all(|m| api.models.contains_key(*m))
 }
 
 fn lib_rs(api: &Api) -> TokenStream {
@@ -139,6 +204,17 @@ fn lib_rs(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let secret_fields = secret_fields(api);
     let retries = document_retries(api);
+    let sign_in_browser = has_openrouter_sign_in(api).then(|| {
+        quote! {
+            #[cfg(feature = "login")]
+            mod browser;
+            #[cfg(feature = "login")]
+            mod callback_page;
+            pub mod login;
+            #[cfg(feature = "login")]
+            mod loopback;
+        }
+    });
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -148,7 +224,10 @@ fn lib_rs(api: &Api) -> TokenStream {
         mod error;
         #[rustfmt::skip]
         mod global_headers;
+        // In the order rustfmt sorts them to (the module above is skipped, so it stays put).
+        #sign_in_browser
         mod nullable;
+        pub mod pkce;
         mod redact;
         mod response;
         mod retry;
