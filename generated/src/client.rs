@@ -250,7 +250,7 @@ impl OpenRouterBuilder {
 
     /// A `reqwest::Client` of your own (proxies, TLS roots, pools). Its default headers are kept
     /// unless this configuration sets the same header; its redirect policy and connect timeout
-    /// are its own.
+    /// are its own. Call [`install_tls_provider`] before building it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -290,6 +290,7 @@ impl OpenRouterBuilder {
         let (http, headers) = match self.http {
             Some(http) => (http, headers),
             None => {
+                install_tls_provider();
                 let http = reqwest::Client::builder()
                     .default_headers(headers)
                     .connect_timeout(self.connect_timeout)
@@ -310,6 +311,27 @@ impl OpenRouterBuilder {
                 limits: self.limits,
             }),
         })
+    }
+}
+
+/// Makes ring the process's rustls crypto provider, unless the program installed one first.
+///
+/// With the default `rustls` feature, reqwest is built without a crypto provider of its own
+/// (its default one needs cmake to build), so every `reqwest::Client` in the program needs a
+/// process default. [`OpenRouterBuilder::build`] calls this; call it yourself before building
+/// a `reqwest::Client` of your own, for [`OpenRouterBuilder::http_client`] or anything else.
+/// Calling it again does nothing. Without the `rustls` feature it does nothing.
+///
+/// ```
+/// openrouter::install_tls_provider();
+/// let http = reqwest::Client::builder().build().expect("a client");
+/// # drop(http);
+/// ```
+pub fn install_tls_provider() {
+    #[cfg(feature = "rustls")]
+    {
+        // `Err` means a provider is already installed, which is what is needed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

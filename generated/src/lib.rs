@@ -87,6 +87,7 @@ pub mod models;
 #[allow(missing_docs)]
 #[rustfmt::skip]
 pub mod raw;
+pub use client::install_tls_provider;
 pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
 pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
 pub use client::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};

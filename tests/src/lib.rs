@@ -380,7 +380,11 @@ mod tests {
     ) -> (u16, Value) {
         let url = format!("{}{path}", fake.base_url());
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut request = reqwest::Client::new().request(method, url);
+        let mut request = {
+            openrouter::install_tls_provider();
+            reqwest::Client::new()
+        }
+        .request(method, url);
         if auth {
             request = request.bearer_auth("test-key");
         }
@@ -534,11 +538,14 @@ mod tests {
         let fake = FakeOpenRouter::start().await;
         fake.respond_next(503, vec![("x-extra".into(), "1".into())], "not json");
         fake.respond_next_json(200, json!({"data": [], "surprise": true}));
-        let response = reqwest::Client::new()
-            .get(format!("{}/anything", fake.base_url()))
-            .send()
-            .await
-            .expect("response");
+        let response = {
+            openrouter::install_tls_provider();
+            reqwest::Client::new()
+        }
+        .get(format!("{}/anything", fake.base_url()))
+        .send()
+        .await
+        .expect("response");
         assert_eq!(response.status().as_u16(), 503);
         assert_eq!(response.headers()["x-extra"], "1");
         assert_eq!(response.text().await.expect("text"), "not json");

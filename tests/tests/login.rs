@@ -169,7 +169,10 @@ async fn other_requests_are_refused_and_the_login_goes_on() {
             .unwrap()
             .1;
         let origin = Url::parse(&callback).unwrap();
-        let http = reqwest::Client::new();
+        let http = {
+            openrouter::install_tls_provider();
+            reqwest::Client::new()
+        };
         let favicon = http.get(origin.join("/favicon.ico").unwrap());
         assert_eq!(favicon.send().await.unwrap().status().as_u16(), 404);
         let post = http.post(callback.as_str()).body("code=x");
@@ -343,6 +346,7 @@ async fn codes_need_the_right_verifier_and_expire() {
 /// Opens the fake's authorization page without following the redirect, and returns the code
 /// from the `Location` it redirects to.
 async fn authorize(url: &Url) -> String {
+    openrouter::install_tls_provider();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

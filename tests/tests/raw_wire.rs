@@ -22,6 +22,7 @@ fn client(fake: &FakeOpenRouter) -> raw::Client {
         reqwest::header::AUTHORIZATION,
         reqwest::header::HeaderValue::from_static("Bearer test-key"),
     );
+    openrouter::install_tls_provider();
     let http = reqwest::Client::builder()
         .default_headers(headers)
         .build()
@@ -62,8 +63,10 @@ fn assert_wire(
 
     let mut names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
+    // `accept-encoding`: the crate's reqwest accepts gzip responses.
     let mut expected = vec![
         "accept",
+        "accept-encoding",
         "authorization",
         "host",
         "http-referer",

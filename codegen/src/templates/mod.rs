@@ -124,8 +124,9 @@ publish = false
 
 [features]
 default = ["rustls"{default_login}]
-# The TLS backend for https: rustls by default, or the platform's native TLS.
-rustls = ["reqwest/rustls"]
+# The TLS backend for https: rustls with the ring provider by default (no cmake), or the
+# platform's native TLS.
+rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 native-tls = ["reqwest/native-tls"]
 # progenitor's lower-level client for the same operations, in `openrouter::raw`.
 raw = ["dep:progenitor-client"]
@@ -138,6 +139,7 @@ httpdate = "1"
 percent-encoding = "2"
 progenitor-client = {{ version = "0.15.1", optional = true }}
 reqwest = {{ version = "0.13", default-features = false, features = ["gzip", "json", "query"] }}
+rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
@@ -251,6 +253,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub mod raw;
 
+        pub use client::install_tls_provider;
         pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
         pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
         pub use client::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
