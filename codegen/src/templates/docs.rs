@@ -384,8 +384,13 @@ pass `Nullable::Null` to send `null`, or pass a value.\n\
 - Path parameters are percent-encoded, so a value can never reach another endpoint.\n\
 - Each operation has its own error enum: a variant per declared status with `code`, `message`, \
 `metadata`, status, headers and raw body; `Unexpected` for anything undeclared; `Decode`, \
-`Timeout`, `Transport` and `InvalidRequest` for the rest. `Display` is one line.\n\
-- API keys are `SecretString`s: `Debug` and `Display` print `[redacted]`.\n",
+`Timeout`, `Transport`, `TooLarge` and `InvalidRequest` for the rest. `Display` is one line. \
+Every operation's error converts into `openrouter::Error`, so `?` works across calls.\n\
+- Retries never repeat a side effect: idempotent operations retry connection failures, \
+timeouts, 408, 429 and 5xx; the others only what cannot have been acted on (no connection, \
+429, 503 with `Retry-After`). Every attempt has a timeout and every call a deadline.\n\
+- Secrets never print: keys are `SecretString`s (`Debug` and `Display` print `[redacted]`), \
+bodies kept by errors print with secret values replaced, and decode errors never quote a value.\n",
     );
     out
 }
