@@ -511,7 +511,10 @@ impl Diff<'_> {
                 let detail = match (input, f.required) {
                     (true, true) => "new required request field: a new argument, so existing calls no longer compile".to_owned(),
                     (true, false) => format!("new optional request field: setter `.{}(..)`", f.name),
-                    (false, _) => "new response field (the struct is #[non_exhaustive])".to_owned(),
+                    (false, required) => format!(
+                        "new {} response field (the struct is #[non_exhaustive])",
+                        if required { "required" } else { "optional" }
+                    ),
                 };
                 let class = if input && f.required {
                     Class::Breaking
