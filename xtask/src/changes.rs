@@ -53,7 +53,6 @@ pub fn provenance_lines(
 /// The report from the document `out` was made from to `new`, or why there is none. The old
 /// document is looked for in the history of `specs` (the file given, and the default spec).
 pub fn since_generated(
-    root: &Path,
     out: &Path,
     out_name: &str,
     specs: &[&Path],
@@ -70,7 +69,7 @@ pub fn since_generated(
     }
     let found = specs
         .iter()
-        .find_map(|spec| find_in_git(root, spec, &record.source_sha256));
+        .find_map(|spec| find_in_git(spec, &record.source_sha256));
     let Some((name, old)) = found else {
         return Err(format!(
             "the document {out_name}/ was made from (sha256 {}) is not among the last {HISTORY} \
@@ -89,9 +88,9 @@ pub fn since_generated(
 }
 
 /// The committed version of `spec_path` whose text has `sha256`, named `path@commit`.
-fn find_in_git(root: &Path, spec_path: &Path, sha256: &str) -> Option<(String, String)> {
+fn find_in_git(spec_path: &Path, sha256: &str) -> Option<(String, String)> {
     let spec = fs::canonicalize(spec_path).ok()?;
-    let top = git(root, &["rev-parse", "--show-toplevel"])?;
+    let top = git(spec.parent()?, &["rev-parse", "--show-toplevel"])?;
     let top = fs::canonicalize(top.trim()).ok()?;
     let relative = spec
         .strip_prefix(&top)

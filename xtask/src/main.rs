@@ -195,14 +195,7 @@ fn codegen(options: Options) -> Result<(), String> {
         ));
     }
     let specs = [spec_path.as_path(), &root.join(SPEC)];
-    report_changes(
-        &root,
-        &out,
-        out_name,
-        &specs,
-        source,
-        options.report.as_deref(),
-    )?;
+    report_changes(&out, out_name, &specs, source, options.report.as_deref())?;
     let changed = files
         .iter()
         .filter(|(path, text)| !existing.get(*path).is_some_and(|file| file.matches(text)))
@@ -226,14 +219,13 @@ fn codegen(options: Options) -> Result<(), String> {
 /// Prints the API changes since the document `out` was made from, and writes them as Markdown
 /// to `report` when asked. Without a report file, not finding the old document is only a note.
 fn report_changes(
-    root: &Path,
     out: &Path,
     out_name: &str,
     specs: &[&Path],
     source: codegen::Source<'_>,
     report: Option<&str>,
 ) -> Result<(), String> {
-    match changes::since_generated(root, out, out_name, specs, source) {
+    match changes::since_generated(out, out_name, specs, source) {
         Ok(changes) => {
             print!("{}", changes.text());
             if let Some(file) = report {
