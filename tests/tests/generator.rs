@@ -1,7 +1,8 @@
 //! Snapshots of everything the generator emits, the freshness of generated/, and its errors.
 //!
-//! A change to spec/ or to the generator shows here as a reviewable diff: run
-//! `cargo insta review` to accept it, then `cargo xtask codegen` to refresh generated/.
+//! A change to spec/ or to the generator shows here as a reviewable diff: refresh generated/ with
+//! `cargo xtask codegen`, then write every changed snapshot in one run with
+//! `INSTA_UPDATE=always cargo test -p openrouter-tests --test generator` and read `git diff`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
