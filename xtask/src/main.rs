@@ -229,6 +229,11 @@ fn report_changes(
         Ok(changes) => {
             print!("{}", changes.text());
             if let Some(file) = report {
+                // `target/` does not exist yet in a fresh clone.
+                if let Some(parent) = Path::new(file).parent() {
+                    fs::create_dir_all(parent)
+                        .map_err(|e| format!("{file}: cannot create its directory: {e}"))?;
+                }
                 fs::write(file, changes.markdown())
                     .map_err(|e| format!("{file}: cannot write: {e}"))?;
                 println!("wrote the API changes to {file}");
