@@ -9,17 +9,22 @@
 //!                    └─────── ir ───────► templates ─────────────────► lib.rs, Cargo.toml, ...
 //! ```
 
+mod diff;
 mod emit;
 mod error;
 pub mod ir;
 mod load;
 mod normalize;
+mod provenance;
 mod raw;
+mod report;
 mod templates;
 
 use std::collections::BTreeMap;
 
 pub use error::Error;
+pub use provenance::Provenance;
+pub use report::{Bump, Change, Class, Report};
 
 /// The command that regenerates the client crate; every emitted file names it.
 pub const REGENERATE_COMMAND: &str = "cargo xtask codegen";
@@ -57,7 +62,36 @@ pub fn generate(source: Source<'_>) -> Result<FileSet, Error> {
     let view = normalize::to_openapi_3_0(source.name, &document)?;
     let api = ir::build(source.name, &document)?;
     let raw = raw::generate(source.name, &view, &api.secret_fields())?;
-    emit::crate_files(source.name, &api, raw)
+    let mut files = emit::crate_files(source.name, &api, raw)?;
+    if let Some(manifest) = files.get_mut("Cargo.toml") {
+        manifest.push_str(&Provenance::of(source.text).cargo_toml_table());
+    }
+    Ok(files)
+}
+
+/// Every change to the API between two documents, classified by what it does to the crate's
+/// users (see `docs/api-changes.md` for the rules).
+///
+/// ```
+/// let old = "openapi: 3.1.0\ninfo: { title: Demo, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: { '204': { description: pong } }\n";
+/// let new = old.replace("'204': { description: pong }", "'204': { description: pong }, '404': { description: gone }");
+/// let report = codegen::diff(
+///     codegen::Source { name: "old.yaml", text: old },
+///     codegen::Source { name: "new.yaml", text: &new },
+/// )
+/// .unwrap();
+/// assert_eq!(report.bump(), codegen::Bump::Minor);
+/// ```
+pub fn diff(old: Source<'_>, new: Source<'_>) -> Result<Report, Error> {
+    let build = |source: Source<'_>| {
+        let document = load::parse(source.name, source.text)?;
+        load::validate(source.name, &document)?;
+        ir::build(source.name, &document)
+    };
+    Ok(diff::compare(
+        (old.name, &build(old)?),
+        (new.name, &build(new)?),
+    ))
 }
 
 /// The 3.0.3 view of a document that progenitor is given, as pretty-printed JSON.

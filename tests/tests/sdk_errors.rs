@@ -718,7 +718,7 @@ async fn a_success_exposes_status_and_headers() {
 async fn unknown_response_fields_and_values_are_accepted() {
     let fake = FakeOpenRouter::start().await;
     let mut key = api_key_json();
-    key["limit_reset"] = json!("hourly");
+    key["limit_reset"] = json!("not-a-real-limit-type-xyz");
     key["brand_new_field"] = json!({"nested": [1, 2, 3]});
     fake.respond_next_json(200, json!({"data": key, "pagination": {"next": null}}));
     let response = client(&fake)
@@ -727,7 +727,10 @@ async fn unknown_response_fields_and_values_are_accepted() {
         .send()
         .await
         .expect("unknown fields are ignored");
-    assert_eq!(response.data.limit_reset.as_deref(), Some("hourly"));
+    assert_eq!(
+        response.data.limit_reset.as_deref(),
+        Some("not-a-real-limit-type-xyz")
+    );
     assert_eq!(response.data.name, "My Production Key");
 
     fake.respond_next_json(
@@ -757,14 +760,15 @@ async fn unknown_response_fields_and_values_are_accepted() {
 
 #[test]
 fn open_enums_keep_unknown_values_through_serde() {
-    let unknown: LimitReset = serde_json::from_value(json!("yearly")).expect("decode");
-    assert_eq!(unknown, LimitReset::Unknown("yearly".into()));
+    let unknown: LimitReset =
+        serde_json::from_value(json!("not-a-real-reset-xyz")).expect("decode");
+    assert_eq!(unknown, LimitReset::Unknown("not-a-real-reset-xyz".into()));
     assert_eq!(
         serde_json::to_value(&unknown).expect("encode"),
-        json!("yearly")
+        json!("not-a-real-reset-xyz")
     );
-    assert_eq!(unknown.as_str(), "yearly");
-    assert_eq!(unknown.to_string(), "yearly");
+    assert_eq!(unknown.as_str(), "not-a-real-reset-xyz");
+    assert_eq!(unknown.to_string(), "not-a-real-reset-xyz");
 
     let known: LimitReset = serde_json::from_value(json!("daily")).expect("decode");
     assert_eq!(known, LimitReset::Daily);
@@ -774,21 +778,29 @@ fn open_enums_keep_unknown_values_through_serde() {
     );
     assert_eq!("weekly".parse::<LimitReset>(), Ok(LimitReset::Weekly));
 
-    let method: CodeChallengeMethod = serde_json::from_value(json!("S512")).expect("decode");
-    assert_eq!(method, CodeChallengeMethod::Unknown("S512".into()));
+    let method: CodeChallengeMethod =
+        serde_json::from_value(json!("not-a-real-method-xyz")).expect("decode");
+    assert_eq!(
+        method,
+        CodeChallengeMethod::Unknown("not-a-real-method-xyz".into())
+    );
     assert_eq!(
         serde_json::to_value(&method).expect("encode"),
-        json!("S512")
+        json!("not-a-real-method-xyz")
     );
     let method: CodeChallengeMethod = serde_json::from_value(json!("S256")).expect("decode");
     assert_eq!(method, CodeChallengeMethod::S256);
     assert_eq!(CodeChallengeMethod::Plain.as_str(), "plain");
 
-    let usage: UsageLimitType = serde_json::from_value(json!("hourly")).expect("decode");
-    assert_eq!(usage, UsageLimitType::Unknown("hourly".into()));
+    let usage: UsageLimitType =
+        serde_json::from_value(json!("not-a-real-limit-type-xyz")).expect("decode");
+    assert_eq!(
+        usage,
+        UsageLimitType::Unknown("not-a-real-limit-type-xyz".into())
+    );
     assert_eq!(
         serde_json::to_value(&usage).expect("encode"),
-        json!("hourly")
+        json!("not-a-real-limit-type-xyz")
     );
     assert_eq!(
         serde_json::to_value(UsageLimitType::Monthly).expect("encode"),

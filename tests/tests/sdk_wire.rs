@@ -401,12 +401,12 @@ async fn create_sends_none_as_null() {
 #[tokio::test]
 async fn create_sends_an_open_enum_value_the_crate_does_not_know() {
     let fake = FakeOpenRouter::start().await;
-    let yearly = LimitReset::from("yearly");
-    assert_eq!(yearly, LimitReset::Unknown("yearly".into()));
+    let unknown = LimitReset::from("not-a-real-reset-xyz");
+    assert_eq!(unknown, LimitReset::Unknown("not-a-real-reset-xyz".into()));
     let result = client(&fake)
         .api_keys()
         .create("Yearly")
-        .limit_reset(yearly)
+        .limit_reset(unknown)
         .send()
         .await;
     // The fake knows only daily/weekly/monthly and answers with its declared 400.
@@ -421,7 +421,7 @@ async fn create_sends_an_open_enum_value_the_crate_does_not_know() {
         &only_request(&fake),
         Expected::new("POST", "/api/v1/keys").body(json!({
             "name": "Yearly",
-            "limit_reset": "yearly",
+            "limit_reset": "not-a-real-reset-xyz",
         })),
     );
 }

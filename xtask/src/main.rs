@@ -1,5 +1,6 @@
-//! `cargo xtask codegen [--check] [--spec FILE] [--out DIR]`: regenerate `generated/` from
-//! `spec/openrouter.yaml`.
+//! `cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--report FILE]`: regenerate
+//! `generated/` from `spec/openrouter.yaml` and report the API changes;
+//! `cargo xtask diff OLD NEW`: report the API changes between two documents.
 //!
 //! Writing is all-or-nothing: the new crate is written to a sibling directory first and swapped
 //! in with renames, so a failure leaves `generated/` exactly as it was.
@@ -11,20 +12,32 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod changes;
+
 const SPEC: &str = "spec/openrouter.yaml";
 const OUT: &str = "generated";
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--report FILE]
+       cargo xtask diff OLD NEW [--markdown]
 
-  codegen             regenerate generated/ from spec/openrouter.yaml
+  codegen             regenerate generated/ from spec/openrouter.yaml, printing the API changes
+                      since the document generated/ was made from
   codegen --check     exit non-zero with a unified diff if generated/ is stale
   --spec FILE         read another document (default: spec/openrouter.yaml)
   --out DIR           write or check another directory (default: generated)
+  --report FILE       also write the API changes as Markdown, for a pull request
+  diff OLD NEW        print the API changes between two documents; writes nothing
+  --markdown          print them as Markdown
   -h, --help          print this help";
 
 /// What the command line asks for.
 enum Task {
     Help,
     Codegen(Options),
+    Diff {
+        old: String,
+        new: String,
+        markdown: bool,
+    },
 }
 
 /// What `codegen` was asked to do.
@@ -32,11 +45,13 @@ struct Options {
     check: bool,
     spec: Option<String>,
     out: Option<String>,
+    report: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Task, String> {
     match args.first().map(String::as_str) {
         Some("codegen") => parse_codegen(&args[1..]),
+        Some("diff") => parse_diff(&args[1..]),
         Some("-h" | "--help" | "help") => Ok(Task::Help),
         Some(other) => Err(format!("unknown task {other:?}\n\n{USAGE}")),
         None => Err(format!("no task given\n\n{USAGE}")),
@@ -48,6 +63,7 @@ fn parse_codegen(args: &[String]) -> Result<Task, String> {
         check: false,
         spec: None,
         out: None,
+        report: None,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -56,10 +72,59 @@ fn parse_codegen(args: &[String]) -> Result<Task, String> {
             "--check" => options.check = true,
             "--spec" => options.spec = Some(rest.next().ok_or("--spec needs a file")?.clone()),
             "--out" => options.out = Some(rest.next().ok_or("--out needs a directory")?.clone()),
+            "--report" => {
+                options.report = Some(rest.next().ok_or("--report needs a file")?.clone())
+            }
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
     Ok(Task::Codegen(options))
+}
+
+fn parse_diff(args: &[String]) -> Result<Task, String> {
+    let mut files = Vec::new();
+    let mut markdown = false;
+    for arg in args {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Task::Help),
+            "--markdown" => markdown = true,
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown argument {flag:?}\n\n{USAGE}"));
+            }
+            file => files.push(file.to_owned()),
+        }
+    }
+    match <[String; 2]>::try_from(files) {
+        Ok([old, new]) => Ok(Task::Diff { old, new, markdown }),
+        Err(_) => Err(format!("diff needs two documents, OLD and NEW\n\n{USAGE}")),
+    }
+}
+
+/// `cargo xtask diff OLD NEW`: the report between two documents, on standard output.
+fn diff(old: &str, new: &str, markdown: bool) -> Result<(), String> {
+    let read =
+        |name: &str| fs::read_to_string(name).map_err(|e| format!("{name}: cannot read: {e}"));
+    let (old_text, new_text) = (read(old)?, read(new)?);
+    let report = codegen::diff(
+        codegen::Source {
+            name: old,
+            text: &old_text,
+        },
+        codegen::Source {
+            name: new,
+            text: &new_text,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    print!(
+        "{}",
+        if markdown {
+            report.markdown()
+        } else {
+            report.text()
+        }
+    );
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -70,6 +135,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Task::Codegen(options) => codegen(options),
+        Task::Diff { old, new, markdown } => diff(&old, &new, markdown),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -108,8 +174,13 @@ fn codegen(options: Options) -> Result<(), String> {
     };
     let files = codegen::generate(source).map_err(|e| e.to_string())?;
     let existing = read_tree(&out, out_name)?;
+    let record = changes::recorded(&out);
 
     if options.check {
+        let now = codegen::Provenance::of(&text);
+        for line in changes::provenance_lines(out_name, spec_name, record.as_ref(), &now) {
+            println!("{line}");
+        }
         let diff = diff_trees(out_name, &existing, &files);
         if diff.is_empty() {
             println!(
@@ -123,6 +194,8 @@ fn codegen(options: Options) -> Result<(), String> {
             "{out_name}/ is stale; run `cargo xtask codegen` and commit the result"
         ));
     }
+    let specs = [spec_path.as_path(), &root.join(SPEC)];
+    report_changes(&out, out_name, &specs, source, options.report.as_deref())?;
     let changed = files
         .iter()
         .filter(|(path, text)| !existing.get(*path).is_some_and(|file| file.matches(text)))
@@ -141,6 +214,38 @@ fn codegen(options: Options) -> Result<(), String> {
         files.len()
     );
     Ok(())
+}
+
+/// Prints the API changes since the document `out` was made from, and writes them as Markdown
+/// to `report` when asked. Without a report file, not finding the old document is only a note.
+fn report_changes(
+    out: &Path,
+    out_name: &str,
+    specs: &[&Path],
+    source: codegen::Source<'_>,
+    report: Option<&str>,
+) -> Result<(), String> {
+    match changes::since_generated(out, out_name, specs, source) {
+        Ok(changes) => {
+            print!("{}", changes.text());
+            if let Some(file) = report {
+                // `target/` does not exist yet in a fresh clone.
+                if let Some(parent) = Path::new(file).parent() {
+                    fs::create_dir_all(parent)
+                        .map_err(|e| format!("{file}: cannot create its directory: {e}"))?;
+                }
+                fs::write(file, changes.markdown())
+                    .map_err(|e| format!("{file}: cannot write: {e}"))?;
+                println!("wrote the API changes to {file}");
+            }
+            Ok(())
+        }
+        Err(why) if report.is_none() => {
+            println!("API changes: not reported: {why}");
+            Ok(())
+        }
+        Err(why) => Err(format!("cannot write the API changes: {why}")),
+    }
 }
 
 /// A file found in the output directory, as compared with what the generator makes.
