@@ -13,6 +13,7 @@ mod emit;
 mod error;
 pub mod ir;
 mod load;
+pub mod names;
 mod normalize;
 mod raw;
 mod templates;

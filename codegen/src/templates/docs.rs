@@ -42,6 +42,7 @@ fn type_label(api: &Api, ty: &Type) -> String {
         Type::Boolean => "boolean".into(),
         Type::Any => "any JSON".into(),
         Type::Array(inner) => format!("list of {}", type_label(api, inner)),
+        Type::Boxed(inner) => type_label(api, inner),
         Type::Map(_) => "object".into(),
         Type::Named(name) => match api.models.get(name).map(|m| &m.kind) {
             Some(ModelKind::Const(value)) => format!("always `{value}`"),
@@ -133,7 +134,7 @@ pub(crate) fn group_doc(group: &Group) -> String {
             "| [`{}`](crate::{}::{}::{}) | `{} {}` |\n",
             op.name,
             group.name,
-            super::types::type_ident(&group.name),
+            crate::names::camel(&group.name),
             op.name,
             op.method,
             op.path
