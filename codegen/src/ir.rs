@@ -773,7 +773,7 @@ impl Builder<'_> {
                     .filter(|m| m.get("type") != Some(&Value::from("null")))
                     .collect();
                 nullable |= non_null.len() < members.len();
-                if non_null.len() != 1 {
+                let [only] = non_null.as_slice() else {
                     return Err(self.err(
                         &join(pointer, key),
                         format!(
@@ -781,13 +781,13 @@ impl Builder<'_> {
                             non_null.len()
                         ),
                     ));
-                }
+                };
                 let index = members
                     .iter()
-                    .position(|m| std::ptr::eq(m, non_null[0]))
+                    .position(|m| std::ptr::eq(m, *only))
                     .unwrap_or(0);
                 let inner = self.resolve_schema(
-                    non_null[0],
+                    only,
                     &join(&join(pointer, key), &index.to_string()),
                     hint,
                 )?;

@@ -347,3 +347,141 @@ fn a_cookie_parameter_is_refused() {
         "{e}"
     );
 }
+
+/// The error for a small document made of `paths` and `components` written as YAML flow text.
+fn error_for(paths: &str, components: &str) -> codegen::Error {
+    let text = format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {paths}\ncomponents: {components}\n"
+    );
+    match codegen::generate(Source {
+        name: "doc.yaml",
+        text: &text,
+    }) {
+        Ok(_) => panic!("should not generate:\n{text}"),
+        Err(e) => e,
+    }
+}
+
+const OK_GET: &str = "responses: {'204': {description: ok}}";
+
+#[test]
+fn reference_cycles_are_errors_that_name_the_cycle() {
+    let e = error_for(
+        &format!("{{/p: {{get: {{operationId: p, {OK_GET}}}}}}}"),
+        "{schemas: {A: {$ref: '#/components/schemas/B'}, B: {$ref: '#/components/schemas/A'}}}",
+    );
+    assert_eq!(e.location, "/components/schemas/A/$ref");
+    assert!(e.message.contains("reference cycle #/components/schemas/B → #/components/schemas/A → #/components/schemas/B"), "{e}");
+
+    let e = error_for(
+        "{/p: {get: {operationId: p, responses: {'200': {$ref: '#/components/responses/A'}}}}}",
+        "{responses: {A: {$ref: '#/components/responses/B'}, B: {$ref: '#/components/responses/A'}}}",
+    );
+    assert_eq!(e.location, "/components/responses/A/$ref");
+
+    let e = error_for(
+        "{/p: {get: {operationId: p, responses: {'200': {description: d, content: {application/json: {schema: {$ref: '#'}}}}}}}}",
+        "{}",
+    );
+    assert_eq!(
+        e.location,
+        "/paths/~1p/get/responses/200/content/application~1json/schema/$ref"
+    );
+    assert!(e.message.contains("\"#\" contains this reference"), "{e}");
+
+    // A list of itself names no type.
+    let e = error_for(
+        &format!("{{/p: {{get: {{operationId: p, {OK_GET}}}}}}}"),
+        "{schemas: {L: {type: array, items: {$ref: '#/components/schemas/L'}}}}",
+    );
+    assert_eq!(e.location, "/components/schemas/L");
+    assert!(e.message.contains("contains itself"), "{e}");
+}
+
+#[test]
+fn recursive_schemas_generate_with_boxed_fields() {
+    let text = r#"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /tree:
+    get:
+      operationId: getTree
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [name, children]
+      properties:
+        name: {type: string}
+        parent: {$ref: '#/components/schemas/Node'}
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+        by_name: {type: object, additionalProperties: {$ref: '#/components/schemas/Node'}}
+"#;
+    let files = codegen::generate(Source {
+        name: "tree.yaml",
+        text,
+    })
+    .unwrap();
+    let models = &files["src/models.rs"];
+    assert!(
+        models.contains("pub parent: Option<Box<crate::models::Node>>"),
+        "{models}"
+    );
+    assert!(models.contains("pub children: Vec<crate::models::Node>"));
+    assert!(models.contains("std::collections::BTreeMap<String, crate::models::Node>"));
+}
+
+#[test]
+fn what_progenitor_cannot_take_is_an_error_naming_the_operation() {
+    let cases = [
+        (
+            "{/p: {get: {operationId: p, responses: {'200': {description: a, content: {application/json: {schema: {type: string}}}}, '201': {description: b, content: {application/json: {schema: {type: integer}}}}}}}}",
+            "/paths/~1p/get/responses",
+            "success statuses",
+        ),
+        (
+            "{/p: {get: {operationId: p, responses: {'204': {description: a}, '400': {description: t, content: {text/plain: {schema: {type: string}}}}, '404': {description: j, content: {application/json: {schema: {type: object}}}}}}}}",
+            "/paths/~1p/get/responses",
+            "error statuses",
+        ),
+        (
+            "{'/p/{id}': {get: {operationId: p, responses: {'204': {description: ok}}}}}",
+            "/paths/~1p~1{id}/get",
+            "{id} is not declared",
+        ),
+        (
+            "{'/p/{id}': {get: {operationId: p, parameters: [{name: id, in: path, schema: {type: string}}], responses: {'204': {description: ok}}}}}",
+            "/paths/~1p~1{id}/get/parameters/0",
+            "must be `required: true`",
+        ),
+        (
+            "{/p: {get: {operationId: p, parameters: [{name: f, in: query, schema: {type: object, properties: {a: {type: string}}}}], responses: {'204': {description: ok}}}}}",
+            "/paths/~1p/get/parameters/0/schema",
+            "object cannot be a query parameter",
+        ),
+        (
+            "{/p: {get: {operationId: p, parameters: [{name: f, in: query, schema: {type: string, enum: [foo-bar, foo_bar]}}], responses: {'204': {description: ok}}}}}",
+            "/paths/~1p/get/parameters/0/schema/enum",
+            "would both be the variant `FooBar`",
+        ),
+    ];
+    for (paths, location, message) in cases {
+        let e = error_for(paths, "{}");
+        assert_eq!(e.location, location, "{e}");
+        assert!(e.message.contains(message), "{e}");
+    }
+}
+
+#[test]
+fn a_progenitor_panic_becomes_an_error_naming_the_schema() {
+    // typify panics on a schema that is only a format; no check knows this one.
+    let e = error_for(
+        &format!("{{/p: {{get: {{operationId: p, {OK_GET}}}}}}}"),
+        "{schemas: {Odd: {type: object, properties: {n: {format: double}}}}}",
+    );
+    assert_eq!(e.location, "/components/schemas/Odd", "{e}");
+    assert!(e.message.contains("panicked"), "{e}");
+}
