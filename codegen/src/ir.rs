@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::error::{Error, join};
 use crate::load::{METHODS, resolve};
+use crate::markdown;
 use crate::names::{self, Namespace, reserved};
 use crate::normalize::is_error_status;
 
@@ -262,7 +263,12 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|t| Some((t.get("name")?.as_str()?.to_owned(), text(t, "description"))))
+        .filter_map(|t| {
+            Some((
+                markdown::one_line(t.get("name")?.as_str()?),
+                text(t, "description"),
+            ))
+        })
         .collect();
     let mut groups: Vec<Group> = tags
         .into_iter()
@@ -283,11 +289,11 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
             let Some(op) = item.get(method) else { continue };
             let pointer = join(&item_pointer, method);
             let operation = b.operation(path, method, item, op, &pointer)?;
-            let tag = op
-                .pointer("/tags/0")
-                .and_then(Value::as_str)
-                .unwrap_or("default")
-                .to_owned();
+            let tag = markdown::one_line(
+                op.pointer("/tags/0")
+                    .and_then(Value::as_str)
+                    .unwrap_or("default"),
+            );
             match groups.iter_mut().find(|g| g.tag == tag) {
                 Some(group) => group.operations.push(operation),
                 None => groups.push(Group {
@@ -321,16 +327,16 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
             })
         });
     Ok(Api {
-        title: doc
-            .pointer("/info/title")
-            .and_then(Value::as_str)
-            .unwrap_or("API")
-            .to_owned(),
-        version: doc
-            .pointer("/info/version")
-            .and_then(Value::as_str)
-            .unwrap_or("0")
-            .to_owned(),
+        title: markdown::one_line(
+            doc.pointer("/info/title")
+                .and_then(Value::as_str)
+                .unwrap_or("API"),
+        ),
+        version: markdown::one_line(
+            doc.pointer("/info/version")
+                .and_then(Value::as_str)
+                .unwrap_or("0"),
+        ),
         description: doc.get("info").and_then(|i| text(i, "description")),
         base_url: server.trim_end_matches('/').to_owned(),
         bearer_auth,
@@ -439,10 +445,12 @@ fn absolute_links(node: &mut Value, origin: &str) {
     }
 }
 
+/// Prose from the document, made safe for rustdoc: no code block in it runs (see
+/// [`markdown::inert`]).
 fn text(node: &Value, key: &str) -> Option<String> {
     node.get(key)
         .and_then(Value::as_str)
-        .map(|s| s.trim().to_owned())
+        .map(|s| markdown::inert(s.trim(), &[]).trim().to_owned())
         .filter(|s| !s.is_empty())
 }
 

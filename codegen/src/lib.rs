@@ -13,6 +13,7 @@ mod emit;
 mod error;
 pub mod ir;
 mod load;
+mod markdown;
 pub mod names;
 mod normalize;
 mod precheck;

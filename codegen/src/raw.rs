@@ -233,7 +233,8 @@ fn with_schemas(view: &Value, keep: &BTreeSet<String>) -> Value {
 
 /// Two edits to progenitor's output. It sends `api-version: <info.version>` on every request;
 /// OpenRouter defines no such header, so the statement that appends it is removed. Its usage
-/// snippets are marked `ignore`, which rustdoc counts as skipped tests; they become plain text.
+/// snippets are marked `ignore`, which rustdoc counts as skipped tests, and the document's prose
+/// may hold code blocks: all become plain text.
 struct TidyProgenitorOutput;
 
 impl VisitMut for TidyProgenitorOutput {
@@ -244,9 +245,12 @@ impl VisitMut for TidyProgenitorOutput {
                 lit: syn::Lit::Str(text),
                 ..
             }) = &mut nv.value
-            && text.value().contains("```ignore")
         {
-            *text = syn::LitStr::new(&text.value().replace("```ignore", "```text"), text.span());
+            // Prose from the document and progenitor's snippets alike: no block runs.
+            let inert = crate::markdown::inert(&text.value(), &[]);
+            if inert != text.value() {
+                *text = syn::LitStr::new(&inert, text.span());
+            }
         }
     }
 

@@ -121,6 +121,96 @@ fixture_snapshots! {
     fixture_const => "const.yaml",
     fixture_nullable_3_0 => "nullable-3-0.yaml",
     fixture_error_schemas => "error-schemas.yaml",
+    fixture_hostile_names => "hostile-names.yaml",
+    fixture_hostile_text => "hostile-text.yaml",
+    fixture_recursion => "recursion.yaml",
+}
+
+/// No code block from the document survives as Rust: every fence in an emitted doc comment is
+/// one of the templates' own `no_run` examples or `text`.
+#[test]
+fn document_prose_never_becomes_a_doctest() {
+    let files = generate("tests/fixtures/hostile-text.yaml");
+    for (path, text) in &files {
+        for line in text.lines() {
+            let doc = line.trim_start();
+            let Some(doc) = doc.strip_prefix("///").or_else(|| doc.strip_prefix("//!")) else {
+                continue;
+            };
+            let doc = doc.trim();
+            if doc.starts_with("```") || doc.starts_with("~~~") {
+                let label = doc.trim_start_matches(['`', '~']);
+                assert!(
+                    ["", "text", "no_run"].contains(&label),
+                    "{path}: fence {doc:?}"
+                );
+            }
+            assert!(!doc.starts_with("    "), "{path}: indented code {doc:?}");
+        }
+        assert!(!text.contains('\r'), "{path} keeps a carriage return");
+    }
+    // The prose is kept, as text.
+    assert!(files["src/raw.rs"].contains("std::process::exit(1);"));
+    assert!(files["src/notes.rs"].contains("std::process::exit(2);"));
+    assert!(files["README.md"].contains(r#"Text "with" quotes \ and more"#));
+    assert!(files["Cargo.toml"].contains(r#"Text \"with\" quotes \\ and more"#));
+}
+
+#[test]
+fn hostile_names_become_distinct_identifiers() {
+    let files = generate("tests/fixtures/hostile-names.yaml");
+    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    // Tags named after the crate's own modules get a suffix instead of replacing them.
+    for path in [
+        "src/error_2.rs",
+        "src/main_2.rs",
+        "src/raw_2.rs",
+        "src/launch.rs",
+    ] {
+        assert!(paths.contains(&path), "{path} missing from {paths:?}");
+    }
+    assert!(!paths.contains(&"src/main.rs"));
+    let models = &files["src/models.rs"];
+    for field in [
+        "pub r#type: String",
+        "pub self_: Option<String>",
+        "pub self_2: String",
+        "pub crate_: Option<i64>",
+        "pub v1st: Option<bool>",
+        "pub unnamed: Option<String>",
+        "pub foo_bar: Option<String>",
+        "pub foo_bar_2: Option<String>",
+        "pub send_2: String",
+        "pub body_2: Option<String>",
+        "pub new_2: Option<i64>",
+        "pub client_2: Option<String>",
+        "pub r#gen:",
+        "pub struct FooBar ",
+        "pub struct FooBar2 ",
+        "pub struct String2 ",
+        "Unknown2,",
+        "V1h,",
+    ] {
+        assert!(models.contains(field), "{field:?} missing from models.rs");
+    }
+    let error = &files["src/error_2.rs"];
+    for item in [
+        "pub fn r#type(&self, r#type: impl Into<String>)",
+        "pub fn self_(mut self",
+        "pub fn send_2(mut self",
+        "pub fn timeout_2(mut self",
+        "pub fn client_2(mut self",
+        "pub fn v1st(mut self",
+    ] {
+        assert!(error.contains(item), "{item:?} missing from error_2.rs");
+    }
+    let main = &files["src/main_2.rs"];
+    assert!(
+        main.contains("pub fn api_2(&self"),
+        "an `ApiError` would clash"
+    );
+    let raw = &files["src/raw_2.rs"];
+    assert!(raw.contains("pub fn r#gen(&self") && raw.contains("pub fn gen_2(&self"));
 }
 
 /// The rules' effects, asserted directly so that a wrong snapshot cannot be accepted unnoticed.

@@ -72,7 +72,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
 "#,
-        title = api.title
+        title = api.title.replace('\\', "\\\\").replace('"', "\\\"")
     )
 }
 

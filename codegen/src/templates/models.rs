@@ -92,7 +92,7 @@ fn enum_item(model: &Model, values: &[String]) -> TokenStream {
         .iter()
         .map(|v| ident(v))
         .collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let variant_docs = values.iter().map(|v| format!(" `{}`", v.escape_debug()));
     quote! {
         #doc
         ///
