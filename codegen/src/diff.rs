@@ -72,6 +72,8 @@ impl<'a> Side<'a> {
             Type::Boolean => "bool".into(),
             Type::Any => "serde_json::Value".into(),
             Type::Array(inner) => format!("Vec<{}>", self.render(inner, false)),
+            // Boxing a recursive field is how it is stored, not what it is.
+            Type::Boxed(inner) => self.render(inner, secret),
             Type::Map(inner) => format!("Map<String, {}>", self.render(inner, false)),
             Type::Named(name) => match self.api.models.get(name).map(|m| &m.kind) {
                 // A constant is carried as its JSON type.

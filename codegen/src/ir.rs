@@ -3,14 +3,19 @@
 //! it keeps the facts the 3.0.3 view has to blur: optional *and* nullable fields, `null` in
 //! enums, the name and shape of every error schema.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use crate::error::{Error, join};
 use crate::load::{METHODS, resolve};
+use crate::markdown;
+use crate::names::{self, Namespace, reserved};
 use crate::normalize::is_error_status;
+
+/// How deeply schemas may nest (through properties, items and references) before the document
+/// is refused: far beyond any real API, well within the stack of a 2 MiB thread.
+const MAX_SCHEMA_DEPTH: usize = 96;
 
 /// The whole API as the SDK presents it.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,6 +215,8 @@ pub enum Type {
     Boolean,
     /// A list.
     Array(Box<Type>),
+    /// A value kept on the heap because its type contains itself (a recursive field).
+    Boxed(Box<Type>),
     /// An object with arbitrary keys.
     Map(Box<Type>),
     /// Any JSON value.
@@ -287,7 +294,7 @@ fn is_secret(wire_name: &str, schema: &Value) -> bool {
     }
     schema.get("format") == Some(&Value::from("password"))
         || schema.get("writeOnly") == Some(&Value::Bool(true))
-        || SECRET_NAMES.contains(&wire_name.to_snake_case().as_str())
+        || SECRET_NAMES.contains(&heck::ToSnakeCase::to_snake_case(wire_name).as_str())
 }
 
 /// Builds the IR from the original document (already validated by `load`).
@@ -310,36 +317,48 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         })
         .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
         .collect();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    // Component schemas keep their names: they are claimed before any inline type is named.
+    let mut types = Namespace::with_reserved(reserved::PRELUDE_TYPES);
+    let components = schemas
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| (name.clone(), types.claim_camel(&names::camel(name))))
+        .collect();
     let mut b = Builder {
         file,
         doc,
         models: BTreeMap::new(),
         globals,
+        types,
+        components,
+        in_progress: Vec::new(),
+        following: Vec::new(),
+        recursive: BTreeSet::new(),
+        done: BTreeMap::new(),
+        depth: 0,
     };
-    // Component schemas first, so that references keep their component names.
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in schemas {
-            b.named(
-                &name.to_upper_camel_case(),
-                schema,
-                &join("/components/schemas", name),
-            )?;
-        }
+    for (name, schema) in schemas.into_iter().flatten() {
+        b.component(name, schema)?;
     }
     let tags: Vec<(String, Option<String>)> = doc
         .get("tags")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|t| Some((t.get("name")?.as_str()?.to_owned(), text(t, "description"))))
+        .filter_map(|t| {
+            Some((
+                markdown::one_line(t.get("name")?.as_str()?),
+                text(t, "description"),
+            ))
+        })
         .collect();
     let mut groups: Vec<Group> = tags
         .into_iter()
         .map(|(tag, description)| Group {
-            name: group_name(&tag),
+            name: String::new(),
             tag,
             description,
             operations: vec![],
@@ -348,22 +367,22 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
     let paths = doc
         .get("paths")
         .and_then(Value::as_object)
-        .expect("validated: paths exist");
+        .ok_or_else(|| Error::at(file, "/paths", "the document has no `paths` mapping"))?;
     for (path, item) in paths {
         let item_pointer = join("/paths", path);
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let pointer = join(&item_pointer, method);
             let operation = b.operation(path, method, item, op, &pointer)?;
-            let tag = op
-                .pointer("/tags/0")
-                .and_then(Value::as_str)
-                .unwrap_or("default")
-                .to_owned();
+            let tag = markdown::one_line(
+                op.pointer("/tags/0")
+                    .and_then(Value::as_str)
+                    .unwrap_or("default"),
+            );
             match groups.iter_mut().find(|g| g.tag == tag) {
                 Some(group) => group.operations.push(operation),
                 None => groups.push(Group {
-                    name: group_name(&tag),
+                    name: String::new(),
                     tag,
                     description: None,
                     operations: vec![operation],
@@ -372,6 +391,9 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         }
     }
     groups.retain(|g| !g.operations.is_empty());
+    name_groups(&mut groups);
+    let mut models = b.models;
+    box_recursive_fields(&mut models);
     let server = doc
         .pointer("/servers/0/url")
         .and_then(Value::as_str)
@@ -390,23 +412,97 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
             })
         });
     Ok(Api {
-        title: doc
-            .pointer("/info/title")
-            .and_then(Value::as_str)
-            .unwrap_or("API")
-            .to_owned(),
-        version: doc
-            .pointer("/info/version")
-            .and_then(Value::as_str)
-            .unwrap_or("0")
-            .to_owned(),
+        title: markdown::one_line(
+            doc.pointer("/info/title")
+                .and_then(Value::as_str)
+                .unwrap_or("API"),
+        ),
+        version: markdown::one_line(
+            doc.pointer("/info/version")
+                .and_then(Value::as_str)
+                .unwrap_or("0"),
+        ),
         description: doc.get("info").and_then(|i| text(i, "description")),
         base_url: server.trim_end_matches('/').to_owned(),
         bearer_auth,
         groups,
         retries: retries(doc),
-        models: b.models,
+        models,
     })
+}
+
+/// Module names for groups, then per group its type and its operations' names, apart from each
+/// other and from what the crate already has (see [`names`] for the rule).
+fn name_groups(groups: &mut [Group]) {
+    let mut modules = Namespace::with_reserved(reserved::MODULES);
+    for name in reserved::CLIENT_METHODS {
+        modules.insert(name);
+    }
+    let group_types =
+        Namespace::with_reserved(&[reserved::PRELUDE_TYPES, reserved::GROUP_IMPORTS].concat());
+    for group in groups.iter_mut() {
+        group.name = modules.claim_with(&names::group(&group.tag), names::snake_suffixed, |c| {
+            group_types.is_free(&names::camel(c))
+        });
+        let mut types = group_types.clone();
+        types.insert(&names::camel(&group.name));
+        let mut methods = Namespace::with_reserved(reserved::TRAIT_METHODS);
+        for op in &mut group.operations {
+            op.name = methods.claim_with(&op.name, names::snake_suffixed, |c| {
+                let camel = names::camel(c);
+                types.is_free(&format!("{camel}Request")) && types.is_free(&format!("{camel}Error"))
+            });
+            let camel = names::camel(&op.name);
+            types.insert(&format!("{camel}Request"));
+            types.insert(&format!("{camel}Error"));
+        }
+    }
+}
+
+/// A struct that contains itself, directly or through other structs, needs a `Box` on the way
+/// round; lists and maps already hold their items on the heap.
+fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
+    // Direct containment: struct -> the structs its fields hold by value.
+    let edges: BTreeMap<String, Vec<String>> = models
+        .iter()
+        .map(|(name, model)| {
+            let targets = match &model.kind {
+                ModelKind::Struct(fields) => fields
+                    .iter()
+                    .filter_map(|f| match &f.ty {
+                        Type::Named(target) => Some(target.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(next) = stack.pop() {
+            if next == to {
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                stack.extend(edges.get(&next).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    for (name, model) in models.iter_mut() {
+        if let ModelKind::Struct(fields) = &mut model.kind {
+            for field in fields {
+                if let Type::Named(target) = &field.ty
+                    && reaches(target, name)
+                {
+                    field.ty = Type::Boxed(Box::new(field.ty.clone()));
+                }
+            }
+        }
+    }
 }
 
 /// `https://openrouter.ai` for a first server `https://openrouter.ai/api/v1`.
@@ -435,10 +531,12 @@ fn absolute_links(node: &mut Value, origin: &str) {
     }
 }
 
+/// Prose from the document, made safe for rustdoc: no code block in it runs (see
+/// [`markdown::inert`]).
 fn text(node: &Value, key: &str) -> Option<String> {
     node.get(key)
         .and_then(Value::as_str)
-        .map(|s| s.trim().to_owned())
+        .map(|s| markdown::inert(s.trim(), &[]).trim().to_owned())
         .filter(|s| !s.is_empty())
 }
 
@@ -448,17 +546,24 @@ struct Builder<'a> {
     models: BTreeMap<String, Model>,
     /// Wire names of the parameters the document marks as client-wide (`x-speakeasy-globals`).
     globals: Vec<String>,
-}
-
-/// `API Keys` → `api_keys`, `OAuth` → `oauth`: words are split on spaces only, as people read them.
-fn group_name(tag: &str) -> String {
-    tag.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("_")
+    /// Model names given out so far.
+    types: Namespace,
+    /// The Rust name of each component schema, by its key under `components/schemas`.
+    components: BTreeMap<String, String>,
+    /// Component schemas being read: a reference back to one of them is recursion.
+    in_progress: Vec<String>,
+    /// Other references being followed: meeting one again is a cycle no type can express.
+    following: Vec<String>,
+    /// Components referred to while they were being read.
+    recursive: BTreeSet<String>,
+    /// Components already read, so that each is read once however often it is referred to.
+    done: BTreeMap<String, Resolved>,
+    /// How many schemas enclose the one being read.
+    depth: usize,
 }
 
 /// What a schema says about one value.
+#[derive(Clone)]
 struct Resolved {
     ty: Type,
     nullable: bool,
@@ -496,16 +601,17 @@ impl Builder<'_> {
         op: &Value,
         pointer: &str,
     ) -> Result<Operation, Error> {
-        let id = op["operationId"]
-            .as_str()
-            .expect("validated: operationId exists")
-            .to_owned();
-        let sdk_name = op
-            .get("x-speakeasy-name-override")
+        let id = op
+            .get("operationId")
             .and_then(Value::as_str)
-            .unwrap_or(&id)
-            .to_snake_case();
-        let type_prefix = id.to_upper_camel_case();
+            .ok_or_else(|| self.err(pointer, "the operation has no operationId"))?
+            .to_owned();
+        let sdk_name = names::snake(
+            op.get("x-speakeasy-name-override")
+                .and_then(Value::as_str)
+                .unwrap_or(&id),
+        );
+        let type_prefix = names::camel(&id);
         let mut params = Vec::new();
         for (holder, holder_pointer) in [(item, join("/paths", path)), (op, pointer.to_owned())] {
             let Some(list) = holder.get("parameters").and_then(Value::as_array) else {
@@ -529,13 +635,13 @@ impl Builder<'_> {
                 let schema = param
                     .get("schema")
                     .ok_or_else(|| self.err(&at, "parameter has no schema"))?;
-                let hint = format!("{type_prefix}{}", wire_name.to_upper_camel_case());
+                let hint = format!("{type_prefix}{}", names::camel(wire_name));
                 let resolved = self.resolve_schema(schema, &join(&at, "schema"), &hint)?;
                 let sdk_name = param
                     .get("x-speakeasy-name-override")
                     .and_then(Value::as_str)
                     .unwrap_or(wire_name);
-                let name = rust_field_name(sdk_name);
+                let name = names::snake(sdk_name);
                 // An operation-level parameter overrides a path-level one of the same name and place.
                 params.retain(|p: &Param| !(p.wire_name == wire_name && p.location == location));
                 params.push(Param {
@@ -578,12 +684,22 @@ impl Builder<'_> {
                 })
             }
         };
-        let mut responses = Vec::new();
+        self.name_params(&mut params, body.as_ref());
+        let mut responses: Vec<Response> = Vec::new();
         if let Some(map) = op.get("responses").and_then(Value::as_object) {
             for (status, response) in map {
                 let at = join(&join(pointer, "responses"), status);
                 if !is_status_key(status) {
                     return Err(self.err(&at, format!("{status:?} is not a status: use a code like 404, a range like 4XX, or default")));
+                }
+                if let Some(twin) = responses
+                    .iter()
+                    .find(|r| r.status.eq_ignore_ascii_case(status))
+                {
+                    return Err(self.err(
+                        &at,
+                        format!("{status:?} repeats the range {:?}", twin.status),
+                    ));
                 }
                 let response = self.deref(response);
                 let schema = response.pointer("/content/application~1json/schema");
@@ -633,9 +749,74 @@ impl Builder<'_> {
         })
     }
 
+    /// Parameter names: apart from each other, from the body's fields (both become setters) and
+    /// from the request builder's own members; a global one also from the client builder's.
+    fn name_params(&self, params: &mut [Param], body: Option<&Body>) {
+        let mut taken = Namespace::with_reserved(reserved::REQUEST_MEMBERS);
+        if let Some(Type::Named(model)) = body.map(|b| &b.ty)
+            && let Some(ModelKind::Struct(fields)) = self.models.get(model).map(|m| &m.kind)
+        {
+            fields.iter().for_each(|f| taken.insert(&f.name));
+        }
+        for param in params {
+            param.name = if param.global {
+                let builder = Namespace::with_reserved(reserved::BUILDER_METHODS);
+                taken.claim_with(&param.name, names::snake_suffixed, |c| builder.is_free(c))
+            } else {
+                taken.claim_snake(&param.name)
+            };
+        }
+    }
+
+    /// Reads one component schema (once), under its own name.
+    fn component(&mut self, key: &str, schema: &Value) -> Result<Resolved, Error> {
+        if let Some(done) = self.done.get(key) {
+            return Ok(done.clone());
+        }
+        let rust = self
+            .components
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| names::camel(key));
+        let pointer = join("/components/schemas", key);
+        self.in_progress.push(key.to_owned());
+        let resolved = self.resolve_schema(schema, &pointer, &rust);
+        self.in_progress.pop();
+        let resolved = resolved?;
+        if self.recursive.contains(&rust) && !self.models.contains_key(&rust) {
+            return Err(self.err(
+                &pointer,
+                format!(
+                    "{key} contains itself, but only an object with properties can: a reference \
+                     cycle such as A: {{$ref: B}}, B: {{$ref: A}} or a list of itself names no type"
+                ),
+            ));
+        }
+        self.done.insert(key.to_owned(), resolved.clone());
+        Ok(resolved)
+    }
+
     /// Reads a schema in either nullability style. Inline objects and enums become models named
     /// after `hint`; references keep their component's name.
     fn resolve_schema(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        if self.depth >= MAX_SCHEMA_DEPTH {
+            return Err(self.err(
+                pointer,
+                format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here"),
+            ));
+        }
+        self.depth += 1;
+        let resolved = self.resolve_schema_inner(schema, pointer, hint);
+        self.depth -= 1;
+        resolved
+    }
+
+    fn resolve_schema_inner(
         &mut self,
         schema: &Value,
         pointer: &str,
@@ -650,24 +831,40 @@ impl Builder<'_> {
                 _ => Err(self.err(pointer, "a schema must be a mapping")),
             };
         };
-        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            let name = reference.rsplit('/').next().unwrap_or_default();
+        if let Some(reference) = map.get("$ref") {
+            let at = join(pointer, "$ref");
+            let reference = reference
+                .as_str()
+                .ok_or_else(|| self.err(&at, "`$ref` must be a string"))?;
             let target = resolve(self.doc, reference)
-                .ok_or_else(|| self.err(pointer, format!("dangling reference {reference:?}")))?;
-            if reference.starts_with("#/components/schemas/") {
-                let rust = name.to_upper_camel_case();
+                .ok_or_else(|| self.err(&at, format!("dangling reference {reference:?}")))?;
+            if let Some(key) = component_key(reference)
+                && let Some(rust) = self.components.get(&key).cloned()
+            {
                 let nullable = is_nullable(target);
-                return Ok(match self.models.get(&rust) {
-                    Some(_) => Resolved {
+                if self.in_progress.contains(&key) {
+                    self.recursive.insert(rust.clone());
+                    return Ok(Resolved {
                         ty: Type::Named(rust),
                         nullable,
-                    },
-                    None => {
-                        self.resolve_schema(target, reference.trim_start_matches('#'), &rust)?
-                    }
+                    });
+                }
+                let resolved = self.component(&key, target)?;
+                return Ok(Resolved {
+                    ty: resolved.ty,
+                    nullable: nullable || resolved.nullable,
                 });
             }
-            return self.resolve_schema(target, reference.trim_start_matches('#'), hint);
+            if self.following.iter().any(|r| r == reference) {
+                return Err(self.err(
+                    &at,
+                    format!("{reference:?} refers back to itself; no type can hold this cycle"),
+                ));
+            }
+            self.following.push(reference.to_owned());
+            let resolved = self.resolve_schema(target, reference.trim_start_matches('#'), hint);
+            self.following.pop();
+            return resolved;
         }
         let mut nullable = is_nullable(schema);
         // `anyOf`/`oneOf` of one schema and null; `allOf` of exactly one schema.
@@ -678,7 +875,7 @@ impl Builder<'_> {
                     .filter(|m| m.get("type") != Some(&Value::from("null")))
                     .collect();
                 nullable |= non_null.len() < members.len();
-                if non_null.len() != 1 {
+                let [only] = non_null.as_slice() else {
                     return Err(self.err(
                         &join(pointer, key),
                         format!(
@@ -686,9 +883,16 @@ impl Builder<'_> {
                             non_null.len()
                         ),
                     ));
-                }
-                let inner =
-                    self.resolve_schema(non_null[0], &join(&join(pointer, key), "0"), hint)?;
+                };
+                let index = members
+                    .iter()
+                    .position(|m| std::ptr::eq(m, *only))
+                    .unwrap_or(0);
+                let inner = self.resolve_schema(
+                    only,
+                    &join(&join(pointer, key), &index.to_string()),
+                    hint,
+                )?;
                 return Ok(Resolved {
                     ty: inner.ty,
                     nullable: nullable || inner.nullable,
@@ -715,9 +919,9 @@ impl Builder<'_> {
         if let Some(value) = map.get("const")
             && !value.is_null()
         {
-            self.insert_model(hint, schema, ModelKind::Const(value.clone()));
+            let name = self.insert_model(hint, schema, ModelKind::Const(value.clone()));
             return Ok(Resolved {
-                ty: Type::Named(hint.to_owned()),
+                ty: Type::Named(name),
                 nullable,
             });
         }
@@ -733,8 +937,14 @@ impl Builder<'_> {
                     "only string enums can be expressed by the generated client",
                 ));
             }
+            // A value listed twice is one value.
+            let mut seen = BTreeSet::new();
+            let strings: Vec<String> = strings
+                .into_iter()
+                .filter(|v| seen.insert(v.clone()))
+                .collect();
             let name = self.enum_name(hint, &strings);
-            self.insert_model(&name, schema, ModelKind::Enum(strings));
+            let name = self.insert_model(&name, schema, ModelKind::Enum(strings));
             return Ok(Resolved {
                 ty: Type::Named(name),
                 nullable,
@@ -760,8 +970,7 @@ impl Builder<'_> {
             }
             Some("object") | None if map.contains_key("properties") => {
                 let fields = self.fields(map, pointer, hint)?;
-                self.insert_model(hint, schema, ModelKind::Struct(fields));
-                Type::Named(hint.to_owned())
+                Type::Named(self.insert_model(hint, schema, ModelKind::Struct(fields)))
             }
             Some("object") => match map.get("additionalProperties") {
                 Some(inner @ Value::Object(m)) if !m.is_empty() => {
@@ -796,15 +1005,22 @@ impl Builder<'_> {
             .filter_map(Value::as_str)
             .collect();
         let mut fields = Vec::new();
-        let props = map["properties"]
-            .as_object()
-            .ok_or_else(|| self.err(pointer, "`properties` must be a mapping"))?;
+        let mut taken = Namespace::with_reserved(reserved::REQUEST_MEMBERS);
+        let props = map
+            .get("properties")
+            .and_then(Value::as_object)
+            .ok_or_else(|| {
+                self.err(
+                    &join(pointer, "properties"),
+                    "`properties` must be a mapping",
+                )
+            })?;
         for (wire_name, prop) in props {
             let at = join(&join(pointer, "properties"), wire_name);
             // An inline enum is named after its field (`LimitReset`) unless another type has
             // that name; other inline types are named after their parent and field.
             // Fields of the same name and values share the enum (`code_challenge_method`).
-            let short = wire_name.to_upper_camel_case();
+            let short = names::camel(wire_name);
             let values: Option<Vec<String>> =
                 prop.get("enum").and_then(Value::as_array).map(|vs| {
                     vs.iter()
@@ -822,7 +1038,7 @@ impl Builder<'_> {
             let resolved = self.resolve_schema(prop, &at, &hint)?;
             let secret = resolved.ty == Type::String && is_secret(wire_name, prop);
             fields.push(Field {
-                name: rust_field_name(wire_name),
+                name: taken.claim_snake(&names::snake(wire_name)),
                 wire_name: wire_name.clone(),
                 ty: resolved.ty,
                 required: required.contains(&wire_name.as_str()),
@@ -850,20 +1066,42 @@ impl Builder<'_> {
         }
     }
 
-    fn insert_model(&mut self, name: &str, schema: &Value, kind: ModelKind) {
-        self.models.entry(name.to_owned()).or_insert_with(|| Model {
-            name: name.to_owned(),
-            description: text(schema, "description"),
-            kind,
-        });
-    }
-
-    fn named(&mut self, name: &str, schema: &Value, pointer: &str) -> Result<(), Error> {
-        if !self.models.contains_key(name) {
-            self.resolve_schema(schema, pointer, name)?;
+    /// Adds a model under `hint` and returns its name. A model of the same kind already there is
+    /// shared; a different one keeps the name, and this one gets a suffix.
+    fn insert_model(&mut self, hint: &str, schema: &Value, kind: ModelKind) -> String {
+        let hint = names::camel(hint);
+        if let Some(model) = self.models.get(&hint)
+            && model.kind == kind
+        {
+            return hint;
         }
-        Ok(())
+        // A component takes the name claimed for it; everything else claims a free one.
+        let own_component = self
+            .in_progress
+            .last()
+            .and_then(|key| self.components.get(key))
+            .is_some_and(|rust| *rust == hint && !self.models.contains_key(&hint));
+        let name = if own_component {
+            hint
+        } else {
+            self.types.claim_camel(&hint)
+        };
+        self.models.insert(
+            name.clone(),
+            Model {
+                name: name.clone(),
+                description: text(schema, "description"),
+                kind,
+            },
+        );
+        name
     }
+}
+
+/// `Foo` for `#/components/schemas/Foo` (one segment, unescaped), `None` for other references.
+fn component_key(reference: &str) -> Option<String> {
+    let key = reference.strip_prefix("#/components/schemas/")?;
+    (!key.contains('/')).then(|| key.replace("~1", "/").replace("~0", "~"))
 }
 
 /// `404`, `4XX` or `default`: the keys OpenAPI allows under `responses`.
@@ -902,14 +1140,4 @@ fn constraints(schema: &Value) -> Vec<String> {
         out.push(format!("format `{format}`"));
     }
     out
-}
-
-/// A snake-case Rust identifier for a wire name (`HTTP-Referer` → `http_referer`).
-fn rust_field_name(wire: &str) -> String {
-    let snake = wire.to_snake_case();
-    match snake.as_str() {
-        "type" | "ref" | "match" | "move" | "fn" | "impl" | "struct" | "enum" | "use" | "mod"
-        | "async" | "await" | "loop" | "where" | "in" | "dyn" => format!("r#{snake}"),
-        _ => snake,
-    }
 }

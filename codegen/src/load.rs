@@ -1,9 +1,15 @@
 //! Reading the document: YAML or JSON text into a JSON value, plus the checks every later step
 //! relies on (a supported OpenAPI version, local `$ref`s that resolve, an operationId everywhere).
 
+use std::collections::BTreeSet;
+
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, join};
+
+/// How deeply the document may nest. OpenRouter's goes 11 levels deep; every later step
+/// recurses over the document, and must not run out of stack on a 2 MiB thread.
+const MAX_DEPTH: usize = 64;
 
 /// The HTTP methods a path item may hold, in the order OpenAPI lists them.
 pub(crate) const METHODS: [&str; 8] = [
@@ -37,7 +43,38 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Value, Error> {
             "the document must be a mapping at the top level",
         ));
     }
+    if let Some(pointer) = too_deep(&value) {
+        return Err(Error::at(
+            file,
+            &pointer,
+            format!("the document nests more than {MAX_DEPTH} levels deep here"),
+        ));
+    }
     Ok(value)
+}
+
+/// The pointer of the first value nested deeper than [`MAX_DEPTH`], without recursing.
+fn too_deep(root: &Value) -> Option<String> {
+    let mut stack = vec![(root, String::new(), 0)];
+    while let Some((node, pointer, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Some(pointer);
+        }
+        match node {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    stack.push((value, join(&pointer, key), depth + 1));
+                }
+            }
+            Value::Array(items) => {
+                for (i, value) in items.iter().enumerate() {
+                    stack.push((value, join(&pointer, &i.to_string()), depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// YAML allows non-string keys (`200:` is an integer); OpenAPI means them as strings.
@@ -140,11 +177,13 @@ pub(crate) fn validate(file: &str, doc: &Value) -> Result<Version, Error> {
     };
     for (path, item) in paths {
         let item_pointer = join("/paths", path);
+        let template = path_template(path).map_err(|m| Error::at(file, &item_pointer, m))?;
         for method in METHODS {
             let Some(operation) = item.get(method) else {
                 continue;
             };
             let pointer = join(&item_pointer, method);
+            check_path_params(file, doc, &template, item, operation, &pointer)?;
             match operation.get("operationId") {
                 Some(Value::String(id)) if !id.trim().is_empty() => {}
                 _ => {
@@ -161,6 +200,129 @@ pub(crate) fn validate(file: &str, doc: &Value) -> Result<Version, Error> {
         }
     }
     Ok(version)
+}
+
+/// The `{name}`s of a path template, in order; an error for a path no URL can be built from.
+fn path_template(path: &str) -> Result<Vec<&str>, String> {
+    if !path.starts_with('/') {
+        return Err(format!("the path {path:?} must start with `/`"));
+    }
+    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "the path {path:?} contains whitespace or control characters"
+        ));
+    }
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find(['{', '}']) {
+        let after = &rest[start + 1..];
+        let end = after.find(['{', '}']);
+        match (rest[start..].starts_with('{'), end) {
+            (true, Some(end)) if after[end..].starts_with('}') && end > 0 => {
+                names.push(&after[..end]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                return Err(format!(
+                    "the path {path:?} has a brace that does not enclose a parameter name"
+                ));
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// Path parameters and the path template agree: each `{name}` is declared `in: path` and
+/// required, and each path parameter appears in the template.
+fn check_path_params(
+    file: &str,
+    doc: &Value,
+    template: &[&str],
+    item: &Value,
+    operation: &Value,
+    pointer: &str,
+) -> Result<(), Error> {
+    let mut declared = BTreeSet::new();
+    for (holder, holder_pointer) in [
+        (item, pointer.rsplit_once('/').map_or("", |p| p.0)),
+        (operation, pointer),
+    ] {
+        let Some(list) = holder.get("parameters").and_then(Value::as_array) else {
+            continue;
+        };
+        for (i, param) in list.iter().enumerate() {
+            let at = join(&join(holder_pointer, "parameters"), &i.to_string());
+            let param = follow(doc, param);
+            if param.get("in").and_then(Value::as_str) != Some("path") {
+                continue;
+            }
+            let Some(name) = param.get("name").and_then(Value::as_str) else {
+                return Err(Error::at(file, &at, "parameter has no name"));
+            };
+            if !template.contains(&name) {
+                return Err(Error::at(
+                    file,
+                    &at,
+                    format!("path parameter {name:?} does not appear in the path"),
+                ));
+            }
+            if param.get("required") != Some(&Value::Bool(true)) {
+                return Err(Error::at(
+                    file,
+                    &at,
+                    format!("path parameter {name:?} must be `required: true`"),
+                ));
+            }
+            declared.insert(name);
+        }
+    }
+    if let Some(missing) = template.iter().find(|name| !declared.contains(*name)) {
+        return Err(Error::at(
+            file,
+            pointer,
+            format!("the path's {{{missing}}} is not declared as an `in: path` parameter"),
+        ));
+    }
+    Ok(())
+}
+
+/// Follows a chain of `$ref`s to what it finally points at (cycles were refused before).
+pub(crate) fn follow<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
+    let mut node = node;
+    for _ in 0..64 {
+        match node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| resolve(doc, r))
+        {
+            Some(target) => node = target,
+            None => break,
+        }
+    }
+    node
+}
+
+/// Whether `pointer` is `/components/schemas/<name>`: the one place a reference may point
+/// back into its own ancestors (a recursive type).
+fn is_component_schema(pointer: &str) -> bool {
+    pointer
+        .strip_prefix("/components/schemas/")
+        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
+}
+
+/// A reference that leads, through references only, back to itself names nothing:
+/// `A: {$ref: B}, B: {$ref: A}`. Returns the cycle as text.
+fn reference_cycle(doc: &Value, first: &str) -> Option<String> {
+    let mut chain = vec![first];
+    let mut seen = BTreeSet::from([first]);
+    // Each step reaches a reference not seen before, so the loop ends.
+    loop {
+        let next = resolve(doc, chain.last()?)?.get("$ref")?.as_str()?;
+        chain.push(next);
+        if !seen.insert(next) {
+            return Some(chain.join(" → "));
+        }
+    }
 }
 
 /// Every `$ref` must be local (`#/...`) and point at something that exists.
@@ -188,6 +350,24 @@ fn check_refs(file: &str, doc: &Value, node: &Value, pointer: &str) -> Result<()
                         format!(
                             "dangling reference {target:?}: nothing in the document is at {local}"
                         ),
+                    ));
+                }
+                // The reference sits inside what it points at: only a component schema may
+                // hold itself (as a recursive type); `#` or a path item cannot.
+                if (pointer == local || pointer.starts_with(&format!("{local}/")))
+                    && !is_component_schema(local)
+                {
+                    return Err(Error::at(
+                        file,
+                        &here,
+                        format!("reference cycle: {target:?} contains this reference"),
+                    ));
+                }
+                if let Some(cycle) = reference_cycle(doc, target) {
+                    return Err(Error::at(
+                        file,
+                        &here,
+                        format!("reference cycle {cycle}: the references never reach a definition"),
                     ));
                 }
             }

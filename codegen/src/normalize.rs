@@ -17,9 +17,13 @@ const DATA_KEYS: [&str; 4] = ["example", "examples", "default", "enum"];
 /// Rewrites `doc` into the 3.0.3 view. `file` only names the document in errors.
 pub(crate) fn to_openapi_3_0(file: &str, doc: &Value) -> Result<Value, Error> {
     let mut out = doc.clone();
-    let root = out
-        .as_object_mut()
-        .expect("validated: top level is a mapping");
+    let Some(root) = out.as_object_mut() else {
+        return Err(Error::at(
+            file,
+            "",
+            "the document must be a mapping at the top level",
+        ));
+    };
     root.insert("openapi".into(), json!("3.0.3"));
     // 3.1-only top-level fields that 3.0 has no place for.
     for key in ["jsonSchemaDialect", "webhooks"] {
@@ -177,6 +181,11 @@ impl Normalizer<'_> {
                 }
             }
         }
+        // Rule: a value listed twice in `enum` is one value (typify refuses repeats).
+        if let Some(Value::Array(values)) = map.get_mut("enum") {
+            let mut seen = BTreeSet::new();
+            values.retain(|v| seen.insert(v.to_string()));
+        }
         // Rule: `null` inside `enum` means the field is nullable, not a variant named null.
         if let Some(Value::Array(values)) = map.get_mut("enum")
             && values.iter().any(Value::is_null)
@@ -257,15 +266,24 @@ impl Normalizer<'_> {
     }
 }
 
-/// A schema's meaning without its prose, with references replaced by what they point to.
-fn shape(doc: &Value, schema: &Value, depth: usize) -> Value {
+/// How many nodes [`shape`] may visit for one schema: references can make a small document
+/// expand without end (`A: {a: $ref B, b: $ref B}`, `B: ...`).
+const SHAPE_BUDGET: usize = 10_000;
+
+/// A schema's meaning without its prose, with references replaced by what they point to;
+/// `None` when it is too large to compare.
+fn shape(doc: &Value, schema: &Value, depth: usize, budget: &mut usize) -> Option<Value> {
+    *budget = budget.checked_sub(1)?;
     if depth > 32 {
-        return Value::Null;
+        return Some(Value::Null);
     }
-    match schema {
+    Some(match schema {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                return resolve(doc, reference).map_or(Value::Null, |s| shape(doc, s, depth + 1));
+                return match resolve(doc, reference) {
+                    Some(s) => shape(doc, s, depth + 1, budget),
+                    None => Some(Value::Null),
+                };
             }
             let mut out = Map::new();
             for (key, value) in map {
@@ -278,17 +296,20 @@ fn shape(doc: &Value, schema: &Value, depth: usize) -> Value {
                 let value = if key == "enum" {
                     value.clone()
                 } else {
-                    shape(doc, value, depth + 1)
+                    shape(doc, value, depth + 1, budget)?
                 };
                 out.insert(key.clone(), value);
             }
             Value::Object(out)
         }
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|i| shape(doc, i, depth + 1)).collect())
-        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| shape(doc, i, depth + 1, budget))
+                .collect::<Option<_>>()?,
+        ),
         other => other.clone(),
-    }
+    })
 }
 
 /// Where one operation's error responses point: (pointer to the `schema` value, the schema).
@@ -348,9 +369,12 @@ pub(crate) fn merge_error_schemas(doc: &mut Value, untype_differing: bool) {
     let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for schemas in per_operation.values() {
         for (_, schema) in schemas {
-            if let Some(name) = component_name(schema) {
+            // A schema too large to compare is merged with nothing.
+            if let Some(name) = component_name(schema)
+                && let Some(shape) = shape(doc, schema, 0, &mut SHAPE_BUDGET.clone())
+            {
                 groups
-                    .entry(shape(doc, schema, 0).to_string())
+                    .entry(shape.to_string())
                     .or_default()
                     .insert(name.to_owned());
             }
@@ -360,7 +384,9 @@ pub(crate) fn merge_error_schemas(doc: &mut Value, untype_differing: bool) {
     let mut rename: BTreeMap<String, String> = BTreeMap::new();
     let mut added: Vec<(String, Value)> = Vec::new();
     for group in &merged {
-        let first = group.first().expect("groups are never empty").clone();
+        let Some(first) = group.first().cloned() else {
+            continue;
+        };
         let target = if merged.len() == 1 {
             "ErrorResponse".to_owned()
         } else {

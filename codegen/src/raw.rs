@@ -1,13 +1,18 @@
 //! The progenitor step: typify types and a builder-style client from the 3.0.3 view.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
 
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use syn::visit_mut::VisitMut;
 
-use crate::error::Error;
+use crate::error::{Error, join};
+use crate::load::METHODS;
+use crate::precheck;
 
 /// Runs progenitor on the normalized document and returns the module body of `raw.rs`.
 ///
@@ -18,31 +23,16 @@ pub(crate) fn generate(
     view: &Value,
     secrets: &BTreeSet<(String, String)>,
 ) -> Result<TokenStream, Error> {
-    let spec: OpenAPI = serde_path_to_error::deserialize(view).map_err(|e| {
-        let pointer = format!("/{}", e.path().to_string().replace('.', "/"));
-        Error::at(
-            file,
-            &pointer,
-            format!("cannot be read as OpenAPI 3.0: {}", e.inner()),
-        )
-    })?;
-    let mut settings = progenitor::GenerationSettings::new();
-    settings
-        .with_interface(progenitor::InterfaceStyle::Builder)
-        .with_tag(progenitor::TagStyle::Merged)
-        .with_derive("PartialEq");
-    let mut generator = progenitor::Generator::new(&settings);
-    let tokens = generator.generate_tokens(&spec).map_err(|e| {
-        Error::at(
-            file,
-            "/paths",
-            format!("progenitor cannot generate a client: {e}"),
-        )
-    })?;
+    precheck::check(file, view)?;
+    let spec = read(file, view)?;
+    let tokens = match progenitor_tokens(&spec) {
+        Ok(tokens) => tokens,
+        Err(message) => return Err(Error::at(file, &blame(view), message)),
+    };
     let mut file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::at(
             file,
-            "/",
+            &blame(view),
             format!("progenitor produced code that does not parse: {e}"),
         )
     })?;
@@ -55,9 +45,208 @@ pub(crate) fn generate(
     Ok(quote::ToTokens::into_token_stream(file_ast))
 }
 
+/// The view as openapiv3 types; an error names the place that does not fit.
+fn read(file: &str, view: &Value) -> Result<OpenAPI, Error> {
+    serde_path_to_error::deserialize(view).map_err(|e| {
+        let mut pointer = String::new();
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => pointer = join(&pointer, &index.to_string()),
+                Segment::Map { key } => pointer = join(&pointer, key),
+                Segment::Enum { variant } => pointer = join(&pointer, variant),
+                Segment::Unknown => break,
+            }
+        }
+        let message = e.inner().to_string();
+        // serde's path stops where openapiv3 tries alternatives (a reference or an item); then
+        // the piece that cannot be read alone is the more precise place.
+        let located = blame_with(view, |v| {
+            serde_json::from_value::<OpenAPI>(v.clone()).is_err()
+        });
+        if located.starts_with(&format!("{pointer}/")) {
+            pointer = located;
+        } else if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            // serde names a missing field only in its message.
+            pointer = join(&pointer, field);
+        }
+        Error::at(
+            file,
+            &pointer,
+            format!("cannot be read as OpenAPI 3.0: {message}"),
+        )
+    })
+}
+
+/// progenitor's tokens, or why it could not make them: its error, or the message of a panic
+/// (it asserts on shapes the checks above do not know of).
+fn progenitor_tokens(spec: &OpenAPI) -> Result<TokenStream, String> {
+    let mut settings = progenitor::GenerationSettings::new();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_derive("PartialEq");
+    let run = quietly(|| progenitor::Generator::new(&settings).generate_tokens(spec));
+    match run {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(format!("progenitor cannot generate a client: {e}")),
+        Err(panic) => Err(format!(
+            "progenitor cannot generate a client (it panicked: {panic})"
+        )),
+    }
+}
+
+thread_local! {
+    /// Set while [`quietly`] runs on this thread: its panics are expected and reported as errors.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into its message, without printing it. The panic hook is replaced
+/// once by one that stays silent on threads inside `quietly` and defers to the old one elsewhere.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_quiet = QUIET.with(|q| q.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was_quiet));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned())
+    })
+}
+
+/// Whether progenitor fails on `view`.
+fn fails(view: &Value) -> bool {
+    serde_json::from_value::<OpenAPI>(view.clone())
+        .map_or(true, |spec| progenitor_tokens(&spec).is_err())
+}
+
+/// Where progenitor fails.
+fn blame(view: &Value) -> String {
+    blame_with(view, fails)
+}
+
+/// Where `fails` holds: a component on its own (a schema with what it refers to), else the
+/// first operation that fails alone, else the paths as a whole.
+fn blame_with(view: &Value, fails: impl Fn(&Value) -> bool) -> String {
+    let mut bare = view.clone();
+    if let Some(root) = bare.as_object_mut() {
+        root.insert("paths".into(), Value::Object(Map::new()));
+    }
+    if fails(&bare) {
+        let names: Vec<String> = schemas(&bare)
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            if fails(&with_schemas(&bare, &closure(&bare, &name))) {
+                return join("/components/schemas", &name);
+            }
+        }
+        let components = bare.get("components").and_then(Value::as_object);
+        for (kind, entries) in components.into_iter().flatten() {
+            for name in entries.as_object().into_iter().flat_map(|e| e.keys()) {
+                let mut alone = bare.clone();
+                if let Some(root) = alone.as_object_mut() {
+                    let entry = entries.get(name).cloned().unwrap_or_default();
+                    root.insert(
+                        "components".into(),
+                        serde_json::json!({ kind: { name: entry } }),
+                    );
+                }
+                if fails(&alone) {
+                    return join(&join("/components", kind), name);
+                }
+            }
+        }
+        return "/components".to_owned();
+    }
+    let Some(paths) = view.get("paths").and_then(Value::as_object) else {
+        return "/paths".to_owned();
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let mut alone = Map::new();
+            alone.insert(method.to_owned(), op.clone());
+            if let Some(params) = item.get("parameters") {
+                alone.insert("parameters".to_owned(), params.clone());
+            }
+            let mut single = bare.clone();
+            if let Some(root) = single.as_object_mut() {
+                root.insert("paths".into(), serde_json::json!({ path.clone(): alone }));
+            }
+            if fails(&single) {
+                return join(&join("/paths", path), method);
+            }
+        }
+    }
+    "/paths".to_owned()
+}
+
+fn schemas(view: &Value) -> Option<&Map<String, Value>> {
+    view.pointer("/components/schemas")?.as_object()
+}
+
+/// `name` and every component schema it reaches through references.
+fn closure(view: &Value, name: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![name.to_owned()];
+    while let Some(next) = stack.pop() {
+        if !seen.insert(next.clone()) {
+            continue;
+        }
+        if let Some(schema) = schemas(view).and_then(|s| s.get(&next)) {
+            let mut refs = Vec::new();
+            schema_refs(schema, &mut refs);
+            stack.extend(refs);
+        }
+    }
+    seen
+}
+
+fn schema_refs(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            map.values().for_each(|v| schema_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| schema_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// `view` with only the named component schemas.
+fn with_schemas(view: &Value, keep: &BTreeSet<String>) -> Value {
+    let mut out = view.clone();
+    if let Some(Value::Object(schemas)) = out.pointer_mut("/components/schemas") {
+        schemas.retain(|name, _| keep.contains(name));
+    }
+    out
+}
+
 /// Two edits to progenitor's output. It sends `api-version: <info.version>` on every request;
 /// OpenRouter defines no such header, so the statement that appends it is removed. Its usage
-/// snippets are marked `ignore`, which rustdoc counts as skipped tests; they become plain text.
+/// snippets are marked `ignore`, which rustdoc counts as skipped tests, and the document's prose
+/// may hold code blocks: all become plain text.
 struct TidyProgenitorOutput;
 
 impl VisitMut for TidyProgenitorOutput {
@@ -68,9 +257,12 @@ impl VisitMut for TidyProgenitorOutput {
                 lit: syn::Lit::Str(text),
                 ..
             }) = &mut nv.value
-            && text.value().contains("```ignore")
         {
-            *text = syn::LitStr::new(&text.value().replace("```ignore", "```text"), text.span());
+            // Prose from the document and progenitor's snippets alike: no block runs.
+            let inert = crate::markdown::inert(&text.value(), &[]);
+            if inert != text.value() {
+                *text = syn::LitStr::new(&inert, text.span());
+            }
         }
     }
 

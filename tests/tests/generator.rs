@@ -122,6 +122,97 @@ fixture_snapshots! {
     fixture_const => "const.yaml",
     fixture_nullable_3_0 => "nullable-3-0.yaml",
     fixture_error_schemas => "error-schemas.yaml",
+    fixture_hostile_names => "hostile-names.yaml",
+    fixture_hostile_text => "hostile-text.yaml",
+    fixture_recursion => "recursion.yaml",
+}
+
+/// No code block from the document survives as Rust: every fence in an emitted doc comment is
+/// one of the templates' own examples (`no_run`, or the `compile_fail` that shows `raw` is
+/// opt-in) or `text`.
+#[test]
+fn document_prose_never_becomes_a_doctest() {
+    let files = generate("tests/fixtures/hostile-text.yaml");
+    for (path, text) in &files {
+        for line in text.lines() {
+            let doc = line.trim_start();
+            let Some(doc) = doc.strip_prefix("///").or_else(|| doc.strip_prefix("//!")) else {
+                continue;
+            };
+            let doc = doc.trim();
+            if doc.starts_with("```") || doc.starts_with("~~~") {
+                let label = doc.trim_start_matches(['`', '~']);
+                assert!(
+                    ["", "text", "no_run", "compile_fail"].contains(&label),
+                    "{path}: fence {doc:?}"
+                );
+            }
+            assert!(!doc.starts_with("    "), "{path}: indented code {doc:?}");
+        }
+        assert!(!text.contains('\r'), "{path} keeps a carriage return");
+    }
+    // The prose is kept, as text.
+    assert!(files["src/raw.rs"].contains("std::process::exit(1);"));
+    assert!(files["src/notes.rs"].contains("std::process::exit(2);"));
+    assert!(files["README.md"].contains(r#"Text "with" quotes \ and more"#));
+    assert!(files["Cargo.toml"].contains(r#"Text \"with\" quotes \\ and more"#));
+}
+
+#[test]
+fn hostile_names_become_distinct_identifiers() {
+    let files = generate("tests/fixtures/hostile-names.yaml");
+    let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+    // Tags named after the crate's own modules get a suffix instead of replacing them.
+    for path in [
+        "src/error_2.rs",
+        "src/main_2.rs",
+        "src/raw_2.rs",
+        "src/launch.rs",
+    ] {
+        assert!(paths.contains(&path), "{path} missing from {paths:?}");
+    }
+    assert!(!paths.contains(&"src/main.rs"));
+    let models = &files["src/models.rs"];
+    for field in [
+        "pub r#type: String",
+        "pub self_: Option<String>",
+        "pub self_2: String",
+        "pub crate_: Option<i64>",
+        "pub v1st: Option<bool>",
+        "pub unnamed: Option<String>",
+        "pub foo_bar: Option<String>",
+        "pub foo_bar_2: Option<String>",
+        "pub send_2: String",
+        "pub body_2: Option<String>",
+        "pub new_2: Option<i64>",
+        "pub client_2: Option<String>",
+        "pub r#gen:",
+        "pub struct FooBar ",
+        "pub struct FooBar2 ",
+        "pub struct String2 ",
+        "Unknown2,",
+        "V1h,",
+    ] {
+        assert!(models.contains(field), "{field:?} missing from models.rs");
+    }
+    let error = &files["src/error_2.rs"];
+    for item in [
+        "pub fn r#type(&self, r#type: impl Into<String>)",
+        "pub fn self_(mut self",
+        "pub fn send_2(mut self",
+        "pub fn timeout_2(mut self",
+        "pub fn client_2(mut self",
+        "pub fn v1st(mut self",
+    ] {
+        assert!(error.contains(item), "{item:?} missing from error_2.rs");
+    }
+    let main = &files["src/main_2.rs"];
+    assert!(
+        main.contains("pub fn api_2(&self"),
+        "an `ApiError` would clash"
+    );
+    let raw = &files["src/raw_2.rs"];
+    assert!(raw.contains("pub fn r#gen(&self") && raw.contains("pub fn gen_2(&self"));
 }
 
 /// The rules' effects, asserted directly so that a wrong snapshot cannot be accepted unnoticed.
@@ -410,4 +501,142 @@ components:
     let api = codegen::ir::build("demo.yaml", &document).expect("the IR builds");
     let fields: Vec<String> = api.secret_fields().into_iter().map(|(_, f)| f).collect();
     assert_eq!(fields, ["api_key", "otp", "pin", "session"]);
+}
+
+/// The error for a small document made of `paths` and `components` written as YAML flow text.
+fn error_for(paths: &str, components: &str) -> codegen::Error {
+    let text = format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {paths}\ncomponents: {components}\n"
+    );
+    match codegen::generate(Source {
+        name: "doc.yaml",
+        text: &text,
+    }) {
+        Ok(_) => panic!("should not generate:\n{text}"),
+        Err(e) => e,
+    }
+}
+
+const OK_GET: &str = "responses: {'204': {description: ok}}";
+
+#[test]
+fn reference_cycles_are_errors_that_name_the_cycle() {
+    let e = error_for(
+        &format!("{{/p: {{get: {{operationId: p, {OK_GET}}}}}}}"),
+        "{schemas: {A: {$ref: '#/components/schemas/B'}, B: {$ref: '#/components/schemas/A'}}}",
+    );
+    assert_eq!(e.location, "/components/schemas/A/$ref");
+    assert!(e.message.contains("reference cycle #/components/schemas/B → #/components/schemas/A → #/components/schemas/B"), "{e}");
+
+    let e = error_for(
+        "{/p: {get: {operationId: p, responses: {'200': {$ref: '#/components/responses/A'}}}}}",
+        "{responses: {A: {$ref: '#/components/responses/B'}, B: {$ref: '#/components/responses/A'}}}",
+    );
+    assert_eq!(e.location, "/components/responses/A/$ref");
+
+    let e = error_for(
+        "{/p: {get: {operationId: p, responses: {'200': {description: d, content: {application/json: {schema: {$ref: '#'}}}}}}}}",
+        "{}",
+    );
+    assert_eq!(
+        e.location,
+        "/paths/~1p/get/responses/200/content/application~1json/schema/$ref"
+    );
+    assert!(e.message.contains("\"#\" contains this reference"), "{e}");
+
+    // A list of itself names no type.
+    let e = error_for(
+        &format!("{{/p: {{get: {{operationId: p, {OK_GET}}}}}}}"),
+        "{schemas: {L: {type: array, items: {$ref: '#/components/schemas/L'}}}}",
+    );
+    assert_eq!(e.location, "/components/schemas/L");
+    assert!(e.message.contains("contains itself"), "{e}");
+}
+
+#[test]
+fn recursive_schemas_generate_with_boxed_fields() {
+    let text = r#"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /tree:
+    get:
+      operationId: getTree
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [name, children]
+      properties:
+        name: {type: string}
+        parent: {$ref: '#/components/schemas/Node'}
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+        by_name: {type: object, additionalProperties: {$ref: '#/components/schemas/Node'}}
+"#;
+    let files = codegen::generate(Source {
+        name: "tree.yaml",
+        text,
+    })
+    .unwrap();
+    let models = &files["src/models.rs"];
+    assert!(
+        models.contains("pub parent: Option<Box<crate::models::Node>>"),
+        "{models}"
+    );
+    assert!(models.contains("pub children: Vec<crate::models::Node>"));
+    assert!(models.contains("std::collections::BTreeMap<String, crate::models::Node>"));
+}
+
+#[test]
+fn what_progenitor_cannot_take_is_an_error_naming_the_operation() {
+    let cases = [
+        (
+            "{/p: {get: {operationId: p, responses: {'200': {description: a, content: {application/json: {schema: {type: string}}}}, '201': {description: b, content: {application/json: {schema: {type: integer}}}}}}}}",
+            "/paths/~1p/get/responses",
+            "success statuses",
+        ),
+        (
+            "{/p: {get: {operationId: p, responses: {'204': {description: a}, '400': {description: t, content: {text/plain: {schema: {type: string}}}}, '404': {description: j, content: {application/json: {schema: {type: object}}}}}}}}",
+            "/paths/~1p/get/responses",
+            "error statuses",
+        ),
+        (
+            "{'/p/{id}': {get: {operationId: p, responses: {'204': {description: ok}}}}}",
+            "/paths/~1p~1{id}/get",
+            "{id} is not declared",
+        ),
+        (
+            "{'/p/{id}': {get: {operationId: p, parameters: [{name: id, in: path, schema: {type: string}}], responses: {'204': {description: ok}}}}}",
+            "/paths/~1p~1{id}/get/parameters/0",
+            "must be `required: true`",
+        ),
+        (
+            "{/p: {get: {operationId: p, parameters: [{name: f, in: query, schema: {type: object, properties: {a: {type: string}}}}], responses: {'204': {description: ok}}}}}",
+            "/paths/~1p/get/parameters/0/schema",
+            "object cannot be a query parameter",
+        ),
+        (
+            "{/p: {get: {operationId: p, parameters: [{name: f, in: query, schema: {type: string, enum: [foo-bar, foo_bar]}}], responses: {'204': {description: ok}}}}}",
+            "/paths/~1p/get/parameters/0/schema/enum",
+            "would both be the variant `FooBar`",
+        ),
+    ];
+    for (paths, location, message) in cases {
+        let e = error_for(paths, "{}");
+        assert_eq!(e.location, location, "{e}");
+        assert!(e.message.contains(message), "{e}");
+    }
+}
+
+#[test]
+fn a_progenitor_panic_becomes_an_error_naming_the_schema() {
+    // typify panics on a schema that is only a format; no check knows this one.
+    let e = error_for(
+        &format!("{{/p: {{get: {{operationId: p, {OK_GET}}}}}}}"),
+        "{schemas: {Odd: {type: object, properties: {n: {format: double}}}}}",
+    );
+    assert_eq!(e.location, "/components/schemas/Odd", "{e}");
+    assert!(e.message.contains("panicked"), "{e}");
 }

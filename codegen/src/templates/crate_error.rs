@@ -5,13 +5,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::operations::op_type;
-use super::types::{ident, type_ident};
+use super::types::ident;
 use crate::ir::{Api, Group, Operation};
 
 /// The variant for an operation: group and operation (`ApiKeysCreate`), unique in the crate
 /// because operation names are unique within a group.
 pub(crate) fn variant(group: &Group, op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}{}", type_ident(&group.name), op_type(op))
+    format_ident!("{}{}", crate::names::camel(&group.name), op_type(op))
 }
 
 pub(crate) fn crate_error_rs(api: &Api) -> TokenStream {
@@ -36,7 +36,7 @@ pub(crate) fn crate_error_rs(api: &Api) -> TokenStream {
             op.path,
             op.name,
             g.name,
-            type_ident(&g.name),
+            crate::names::camel(&g.name),
             op.name
         )
     });

@@ -7,8 +7,10 @@ use super::operations::{Input, InputKind, inputs, op_type, success, variant_name
 use super::types::example_literal;
 use crate::ir::{Api, Field, Group, Location, ModelKind, Operation, Type};
 
-/// `#[doc = "..."]` attributes, one per line (rustdoc joins them).
+/// `#[doc = "..."]` attributes, one per line (rustdoc joins them). Only the templates' own
+/// `no_run` examples stay code; any other code block is text (see [`crate::markdown`]).
 pub(crate) fn lines(text: &str) -> TokenStream {
+    let text = crate::markdown::inert(text, &["no_run"]);
     let lines = text.lines().map(|line| {
         if line.is_empty() {
             String::new()
@@ -21,6 +23,7 @@ pub(crate) fn lines(text: &str) -> TokenStream {
 
 /// `#![doc = "..."]` attributes: the documentation of the module they open.
 pub(crate) fn inner_lines(text: &str) -> TokenStream {
+    let text = crate::markdown::inert(text, &["no_run"]);
     let lines = text.lines().map(|line| {
         if line.is_empty() {
             String::new()
@@ -42,11 +45,15 @@ fn type_label(api: &Api, ty: &Type) -> String {
         Type::Boolean => "boolean".into(),
         Type::Any => "any JSON".into(),
         Type::Array(inner) => format!("list of {}", type_label(api, inner)),
+        Type::Boxed(inner) => type_label(api, inner),
         Type::Map(_) => "object".into(),
         Type::Named(name) => match api.models.get(name).map(|m| &m.kind) {
             Some(ModelKind::Const(value)) => format!("always `{value}`"),
             Some(ModelKind::Enum(values)) => {
-                let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                let values: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("`{}`", v.escape_debug()))
+                    .collect();
                 format!("[`{name}`](crate::models::{name}): {}", values.join(", "))
             }
             _ => format!("[`{name}`](crate::models::{name})"),
@@ -69,7 +76,7 @@ pub(crate) fn field_doc(api: &Api, field: &Field, in_request: bool) -> String {
     let mut out = field
         .description
         .clone()
-        .unwrap_or_else(|| format!("`{}`.", field.wire_name));
+        .unwrap_or_else(|| format!("`{}`.", field.wire_name.escape_debug()));
     if let Type::Named(name) = &field.ty
         && let Some(ModelKind::Const(value)) = api.models.get(name).map(|m| &m.kind)
     {
@@ -133,7 +140,7 @@ pub(crate) fn group_doc(group: &Group) -> String {
             "| [`{}`](crate::{}::{}::{}) | `{} {}` |\n",
             op.name,
             group.name,
-            super::types::type_ident(&group.name),
+            crate::names::camel(&group.name),
             op.name,
             op.method,
             op.path

@@ -154,7 +154,7 @@ sha2 = {{ version = "0.11", default-features = false }}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {login_example}"#,
-        title = api.title,
+        title = api.title.replace('\\', "\\\\").replace('"', "\\\""),
         default_login = if sign_in { ", \"login\"" } else { "" },
         login_feature = if sign_in {
             "# The one-call browser sign-in (`login::LoopbackLogin`): a loopback listener on tokio's sockets.\nlogin = [\"tokio/net\", \"tokio/io-util\", \"tokio/rt\", \"tokio/macros\"]\n"

@@ -1,9 +1,8 @@
 //! `src/models.rs`: every named type of the document, with open enums, three-state request
 //! fields and redacted secrets.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs;
 use super::types::{
@@ -89,8 +88,11 @@ fn struct_item(
 fn enum_item(model: &Model, values: &[String]) -> TokenStream {
     let doc = docs::lines(model.description.as_deref().unwrap_or(&model.name));
     let name = type_ident(&model.name);
-    let variants: Vec<_> = values.iter().map(|v| variant_ident(v)).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let variants: Vec<_> = crate::names::variants(values)
+        .iter()
+        .map(|v| ident(v))
+        .collect();
+    let variant_docs = values.iter().map(|v| format!(" `{}`", v.escape_debug()));
     quote! {
         #doc
         ///
@@ -166,15 +168,6 @@ fn enum_item(model: &Model, values: &[String]) -> TokenStream {
                 String::deserialize(deserializer).map(Self::from)
             }
         }
-    }
-}
-
-/// `S256` → `S256`, `plain` → `Plain`, `1h` → `V1h`.
-fn variant_ident(value: &str) -> proc_macro2::Ident {
-    let name = value.to_upper_camel_case();
-    match name.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() && name != "Unknown" => format_ident!("{}", name),
-        _ => format_ident!("V{}", name),
     }
 }
 

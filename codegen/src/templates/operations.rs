@@ -1,12 +1,11 @@
 //! `src/<group>.rs`: one module per tag, with the group accessor, a request builder, an error
 //! type and the wire code for each operation.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::types::{ident, rust_type, type_ident};
+use super::types::{ident, rust_type};
 use crate::ir::{Api, Field, Group, Location, ModelKind, Operation, Param, Response, Type};
 
 /// One setter or constructor argument of a request builder.
@@ -73,7 +72,7 @@ pub(crate) fn body_fields<'a>(api: &'a Api, op: &Operation) -> Option<&'a [Field
 
 /// Operation names as types: `get` → `Get`, `create_auth_code` → `CreateAuthCode`.
 pub(crate) fn op_type(op: &Operation) -> String {
-    op.name.to_upper_camel_case()
+    crate::names::camel(&op.name)
 }
 
 /// The success body type and the statuses that carry it.
@@ -153,7 +152,7 @@ fn input_type(api: &Api, input: &Input<'_>) -> TokenStream {
 
 pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
     let module_doc = docs::inner_lines(&docs::group_doc(group));
-    let group_type = type_ident(&group.name);
+    let group_type = ident(&crate::names::camel(&group.name));
     let accessor = ident(&group.name);
     let accessor_doc = format!(" The {} operations: [`{}`].", group.tag, group_type);
     let methods = group

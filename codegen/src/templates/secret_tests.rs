@@ -26,6 +26,11 @@ const MAX_DEPTH: usize = 4;
 
 /// A JSON value of type `ty`.
 fn sample(api: &Api, ty: &Type, secret: bool, fill: Fill, depth: usize) -> Value {
+    // A model that requires itself has no finite value; stop (the case then fails to decode,
+    // which the test expects to be kept as an error without a secret).
+    if depth > 4 * MAX_DEPTH {
+        return Value::Null;
+    }
     match ty {
         Type::String if secret => match fill {
             Fill::Success => json!("{KEY}"),
@@ -41,6 +46,7 @@ fn sample(api: &Api, ty: &Type, secret: bool, fill: Fill, depth: usize) -> Value
         Type::Number => json!(1.5),
         Type::Boolean => json!(true),
         Type::Array(inner) => json!([sample(api, inner, false, fill, depth + 1)]),
+        Type::Boxed(inner) => sample(api, inner, secret, fill, depth + 1),
         Type::Map(inner) => json!({ "entry": sample(api, inner, false, fill, depth + 1) }),
         Type::Named(name) => match api.models.get(name).map(|m| &m.kind) {
             Some(ModelKind::Struct(fields)) => {

@@ -2,15 +2,19 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use crate::ir::{Api, Field, ModelKind, Type};
+use crate::names;
 
-/// An identifier, raw (`r#type`) when the IR name says so.
+/// An identifier, raw (`r#type`) when the IR name says so. The IR makes every name with
+/// [`names`]; anything else is made into an identifier by the same rule rather than panic.
 pub(crate) fn ident(name: &str) -> Ident {
+    if !names::is_ident(name) {
+        return ident(&names::snake(name));
+    }
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
@@ -22,9 +26,13 @@ pub(crate) fn rename(field_name: &str, wire_name: &str) -> Option<String> {
     (field_name.trim_start_matches("r#") != wire_name).then(|| wire_name.to_owned())
 }
 
-/// A Rust type name in upper camel case (`list` → `List`).
+/// A model's name, as the IR made it.
 pub(crate) fn type_ident(name: &str) -> Ident {
-    format_ident!("{}", name.to_upper_camel_case())
+    if names::is_ident(name) {
+        ident(name)
+    } else {
+        ident(&names::camel(name))
+    }
 }
 
 /// The Rust type of a value; `secret` strings become `SecretString`.
@@ -42,6 +50,10 @@ pub(crate) fn rust_type(api: &Api, ty: &Type, secret: bool) -> TokenStream {
         Type::Array(inner) => {
             let inner = rust_type(api, inner, false);
             quote!(Vec<#inner>)
+        }
+        Type::Boxed(inner) => {
+            let inner = rust_type(api, inner, secret);
+            quote!(Box<#inner>)
         }
         Type::Map(inner) if **inner == Type::Any => {
             quote!(serde_json::Map<String, serde_json::Value>)
@@ -80,7 +92,7 @@ pub(crate) fn reachable<'a>(
     let mut stack: Vec<&Type> = roots.into_iter().collect();
     while let Some(ty) = stack.pop() {
         match ty {
-            Type::Array(inner) | Type::Map(inner) => stack.push(inner),
+            Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner) => stack.push(inner),
             Type::Named(name) => {
                 if seen.insert(name.clone())
                     && let Some(ModelKind::Struct(fields)) = api.models.get(name).map(|m| &m.kind)
