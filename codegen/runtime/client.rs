@@ -59,6 +59,8 @@ pub struct OpenRouter {
 struct Config {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url` parsed once: a call only sets the path, instead of parsing the whole URL.
+    base: reqwest::Url,
     api_key: Option<SecretString>,
     /// Headers added to each request; empty when they are the HTTP client's default headers.
     headers: HeaderMap,
@@ -109,9 +111,18 @@ impl OpenRouter {
         options: &CallOptions,
     ) -> Result<reqwest::RequestBuilder, Failure> {
         let config = &self.config;
-        let base = options.base_url.as_deref().unwrap_or(&config.base_url);
-        let url = format!("{}{path}", base.trim_end_matches('/'));
-        let mut request = config.http.request(method, url);
+        let mut request = match &options.base_url {
+            Some(base) => {
+                let url = format!("{}{path}", base.trim_end_matches('/'));
+                config.http.request(method, url)
+            }
+            None => {
+                let mut url = config.base.clone();
+                let base_path = config.base.path().trim_end_matches('/');
+                url.set_path(&[base_path, path].concat());
+                config.http.request(method, url)
+            }
+        };
         if !config.headers.is_empty() {
             request = request.headers(config.headers.clone());
         }
@@ -302,6 +313,7 @@ impl OpenRouterBuilder {
             config: Arc::new(Config {
                 http,
                 base_url: self.base_url,
+                base: url,
                 api_key: self.api_key,
                 headers,
                 user_agent: self.user_agent,

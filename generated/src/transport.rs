@@ -116,10 +116,14 @@ pub(crate) struct Plan<'c> {
     pub(crate) limits: Limits,
 }
 
-/// A response read to the end.
-pub(crate) struct RawResponse {
+/// A response read to the end. `B` is reqwest's chunk type (`bytes::Bytes`), left unnamed so
+/// that the crate needs no `bytes` dependency: a body that arrives in one chunk is decoded where
+/// it lies, and copied only into an error that keeps it.
+pub(crate) struct RawResponse<B> {
     pub(crate) status: StatusCode,
-    received: Received,
+    headers: reqwest::header::HeaderMap,
+    body: B,
+    attempts: u32,
 }
 
 /// Sends the request, retrying what the policy and the operation's idempotency allow, within
@@ -129,7 +133,7 @@ pub(crate) async fn send(
     plan: Plan<'_>,
     idempotency: Idempotency,
     operation: &'static str,
-) -> Result<RawResponse, Failure> {
+) -> Result<RawResponse<impl AsRef<[u8]> + Send + use<>>, Failure> {
     #[cfg(feature = "tracing")]
     {
         let span = tracing::info_span!(
@@ -150,7 +154,7 @@ async fn attempts(
     request: reqwest::RequestBuilder,
     plan: Plan<'_>,
     idempotency: Idempotency,
-) -> Result<RawResponse, Failure> {
+) -> Result<RawResponse<impl AsRef<[u8]> + Send + use<>>, Failure> {
     let request = request.build().map_err(Failure::of)?;
     let limits = plan.limits;
     // A streamed body cannot be sent twice (no operation of ours has one).
@@ -189,13 +193,11 @@ async fn attempts(
         let wait = match &outcome {
             Ok(raw)
                 if !last
-                    && plan.retry.retries_status(
-                        raw.status,
-                        &raw.received.headers,
-                        idempotency,
-                    ) =>
+                    && plan
+                        .retry
+                        .retries_status(raw.status, &raw.headers, idempotency) =>
             {
-                match plan.retry.server_wait(&raw.received.headers) {
+                match plan.retry.server_wait(&raw.headers) {
                     Some(Ok(wait)) => Some(wait),
                     // The server asks for a longer wait than the policy allows: stop now.
                     Some(Err(_)) => None,
@@ -217,7 +219,7 @@ async fn attempts(
         trace_attempt(attempt, &outcome, sent.elapsed(), wait);
         match (outcome, wait) {
             (Ok(mut raw), None) => {
-                raw.received.attempts = attempt;
+                raw.attempts = attempt;
                 return Ok(raw);
             }
             (Err(failure), None) => return Err(failure.finished(attempt, start.elapsed())),
@@ -231,7 +233,7 @@ async fn send_once(
     http: &reqwest::Client,
     request: reqwest::Request,
     max_bytes: usize,
-) -> Result<RawResponse, Failure> {
+) -> Result<RawResponse<impl AsRef<[u8]> + Send + use<>>, Failure> {
     let mut response = http.execute(request).await.map_err(Failure::of)?;
     let status = response.status();
     let too_large = || {
@@ -244,28 +246,40 @@ async fn send_once(
     {
         return Err(too_large());
     }
-    let mut body = Vec::new();
+    // A small body usually arrives in one chunk, which is kept as it is; more are joined.
+    let mut first = None;
+    let mut joined = Vec::new();
+    let mut length = 0;
     while let Some(chunk) = response.chunk().await.map_err(Failure::of)? {
-        if body.len() + chunk.len() > max_bytes {
+        length += chunk.len();
+        if length > max_bytes {
             return Err(too_large());
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            Some(earlier) => {
+                joined.extend_from_slice(&earlier);
+                joined.extend_from_slice(&chunk);
+            }
+            None => joined.extend_from_slice(&chunk),
+        }
     }
+    let body = match first {
+        Some(body) => body,
+        None => joined.into(),
+    };
     Ok(RawResponse {
         status,
-        received: Received {
-            status,
-            headers: std::mem::take(response.headers_mut()),
-            raw_body: body,
-            attempts: 1,
-        },
+        headers: std::mem::take(response.headers_mut()),
+        body,
+        attempts: 1,
     })
 }
 
 #[cfg(feature = "tracing")]
 fn trace_attempt(
     attempt: u32,
-    outcome: &Result<RawResponse, Failure>,
+    outcome: &Result<RawResponse<impl AsRef<[u8]>>, Failure>,
     latency: Duration,
     retry_in: Option<Duration>,
 ) {
@@ -292,23 +306,23 @@ fn trace_attempt(
     }
 }
 
-impl RawResponse {
+impl<B: AsRef<[u8]>> RawResponse<B> {
     /// Decodes a declared success body.
     pub(crate) fn success<T: DeserializeOwned>(self) -> Result<Response<T>, DecodeError> {
-        match serde_json::from_slice(&self.received.raw_body) {
-            Ok(body) => Ok(Response::new(self.status, self.received.headers, body)),
+        match serde_json::from_slice(self.body.as_ref()) {
+            Ok(body) => Ok(Response::new(self.status, self.headers, body)),
             Err(e) => {
                 // Decoded again, only on failure, to learn where it failed.
-                let path = failure_path::<T>(&self.received.raw_body);
-                Err(DecodeError::new(self.received, path, &e))
+                let path = failure_path::<T>(self.body.as_ref());
+                Err(DecodeError::new(self.received(), path, &e))
             }
         }
     }
 
     /// Decodes a declared error body; a body that is not the declared JSON is kept as is.
-    pub(crate) fn api_error<B: DeserializeOwned>(self) -> Result<ApiError<B>, UnexpectedResponse> {
-        match serde_json::from_slice(&self.received.raw_body) {
-            Ok(body) => Ok(ApiError::new(self.received, body)),
+    pub(crate) fn api_error<E: DeserializeOwned>(self) -> Result<ApiError<E>, UnexpectedResponse> {
+        match serde_json::from_slice(self.body.as_ref()) {
+            Ok(body) => Ok(ApiError::new(self.received(), body)),
             Err(_) => Err(self.unexpected()),
         }
     }
@@ -316,12 +330,22 @@ impl RawResponse {
     /// A declared success without a body (not every document has one).
     #[allow(dead_code)] // Only documents with a body-less success call it.
     pub(crate) fn empty(self) -> Response<()> {
-        Response::new(self.status, self.received.headers, ())
+        Response::new(self.status, self.headers, ())
     }
 
     /// Keeps a response the document does not describe.
     pub(crate) fn unexpected(self) -> UnexpectedResponse {
-        UnexpectedResponse::new(self.received)
+        UnexpectedResponse::new(self.received())
+    }
+
+    /// Everything received, for an error that keeps it.
+    fn received(self) -> Received {
+        Received {
+            status: self.status,
+            headers: self.headers,
+            raw_body: self.body.as_ref().to_vec(),
+            attempts: self.attempts,
+        }
     }
 }
 
