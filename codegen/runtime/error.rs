@@ -71,6 +71,7 @@ impl<B> fmt::Debug for ApiError<B> {
 }
 
 impl<B> ApiError<B> {
+    #[allow(dead_code)] // Only documents with a declared error body make one.
     pub(crate) fn new(received: Received, body: B) -> Self {
         ApiError(Box::new((received, body)))
     }
@@ -201,6 +202,7 @@ struct Decode {
 }
 
 impl DecodeError {
+    #[allow(dead_code)] // Only documents with a success body decode one.
     pub(crate) fn new(received: Received, path: String, error: &serde_json::Error) -> Self {
         DecodeError(Box::new(Decode {
             problem: describe(error),
@@ -260,6 +262,7 @@ impl std::error::Error for DecodeError {}
 
 /// serde's message without the offending value: `invalid type: string "sk-or-..", expected
 /// struct ApiKey` becomes `invalid type: expected struct ApiKey, found string`.
+#[allow(dead_code)] // Only documents with a success body decode one.
 fn describe(error: &serde_json::Error) -> String {
     let full = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());

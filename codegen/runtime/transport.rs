@@ -16,6 +16,7 @@ use crate::retry::{Idempotency, RetryPolicy};
 
 /// Everything but RFC 3986's unreserved characters is escaped, so a path parameter always
 /// stays one segment: `a/b?c` becomes `a%2Fb%3Fc`, never another endpoint.
+#[allow(dead_code)] // Only documents with path parameters use it.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
@@ -24,6 +25,7 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Escapes one path parameter. An empty value, `.` and `..` are refused: URLs resolve them as
 /// "this" and "parent" segments, which would send the request to another endpoint.
+#[allow(dead_code)] // Only documents with path parameters call it.
 pub(crate) fn path_segment(name: &str, value: &str) -> Result<String, Failure> {
     if matches!(value, "" | "." | "..") {
         let message = format!("path parameter `{name}` cannot be {value:?}");
@@ -306,6 +308,7 @@ fn trace_attempt(
 
 impl<B: AsRef<[u8]>> RawResponse<B> {
     /// Decodes a declared success body.
+    #[allow(dead_code)] // Only documents with a success body call it.
     pub(crate) fn success<T: DeserializeOwned>(self) -> Result<Response<T>, DecodeError> {
         match serde_json::from_slice(self.body.as_ref()) {
             Ok(body) => Ok(Response::new(self.status, self.headers, body)),
@@ -318,6 +321,7 @@ impl<B: AsRef<[u8]>> RawResponse<B> {
     }
 
     /// Decodes a declared error body; a body that is not the declared JSON is kept as is.
+    #[allow(dead_code)] // Only documents with a declared error status call it.
     pub(crate) fn api_error<E: DeserializeOwned>(self) -> Result<ApiError<E>, UnexpectedResponse> {
         match serde_json::from_slice(self.body.as_ref()) {
             Ok(body) => Ok(ApiError::new(self.received(), body)),
@@ -348,6 +352,7 @@ impl<B: AsRef<[u8]>> RawResponse<B> {
 }
 
 /// The path (`data.limit`) at which decoding `body` as `T` fails.
+#[allow(dead_code)] // Only documents with a success body call it.
 fn failure_path<T: DeserializeOwned>(body: &[u8]) -> String {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {

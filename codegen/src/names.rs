@@ -84,13 +84,22 @@ pub mod reserved {
     /// would replace the crate root or add a binary), and the crates the emitted code names.
     pub const MODULES: &[&str] = &[
         "client",
+        "crate_error",
         "error",
         "global_headers",
         "nullable",
+        "redact",
         "response",
+        "retry",
         "secret",
+        "text_values",
         "transport",
         "models",
+        "pkce",
+        "login",
+        "loopback",
+        "callback_page",
+        "browser",
         "raw",
         "lib",
         "main",
@@ -101,12 +110,20 @@ pub mod reserved {
         "serde_json",
         "percent_encoding",
         "progenitor_client",
+        "httpdate",
+        "rustls",
+        "serde_path_to_error",
+        "tokio",
+        "tracing",
+        "getrandom",
+        "sha2",
+        "form_urlencoded",
         "std",
         "core",
         "alloc",
     ];
     /// Methods of `OpenRouter` (runtime/client.rs), beside which the group accessors live.
-    pub const CLIENT_METHODS: &[&str] = &["builder", "from_env", "base_url", "request"];
+    pub const CLIENT_METHODS: &[&str] = &["builder", "from_env", "base_url", "request", "plan"];
     /// Methods of `OpenRouterBuilder` (runtime/client.rs), beside the global-header setters.
     pub const BUILDER_METHODS: &[&str] = &[
         "api_key",
@@ -114,6 +131,11 @@ pub mod reserved {
         "base_url",
         "user_agent",
         "timeout",
+        "deadline",
+        "connect_timeout",
+        "retry",
+        "max_response_bytes",
+        "header",
         "http_client",
         "default_header",
         "build",
@@ -121,7 +143,18 @@ pub mod reserved {
     /// Fields, locals and methods of every request builder (templates/operations.rs), beside
     /// the setters and constructor arguments made from parameters and body fields.
     pub const REQUEST_MEMBERS: &[&str] = &[
-        "client", "options", "body", "new", "send", "base_url", "timeout",
+        "client",
+        "options",
+        "body",
+        "new",
+        "send",
+        "base_url",
+        "timeout",
+        "deadline",
+        "retry",
+        "header",
+        "user_agent_suffix",
+        "into_future",
     ];
     /// Methods of std traits: an inherent method of that name on a group would shadow them.
     pub const TRAIT_METHODS: &[&str] = &[
@@ -146,7 +179,37 @@ pub mod reserved {
     ];
     /// Types the templates name without a path, from the prelude.
     pub const PRELUDE_TYPES: &[&str] = &[
-        "String", "Option", "Vec", "Box", "Result", "Some", "None", "Ok", "Err", "From", "Into",
+        "String",
+        "Option",
+        "Vec",
+        "Box",
+        "Result",
+        "Some",
+        "None",
+        "Ok",
+        "Err",
+        "From",
+        "Into",
+        // Derive macros and traits share their names: a type called `Default` makes rustdoc
+        // links ambiguous.
+        "Default",
+        "Clone",
+        "Copy",
+        "Debug",
+        "Hash",
+        "PartialEq",
+        "Eq",
+        "PartialOrd",
+        "Ord",
+        "Send",
+        "Sync",
+        "Sized",
+        "Drop",
+        "Fn",
+        "FnMut",
+        "FnOnce",
+        "Iterator",
+        "IntoIterator",
     ];
     /// Types a group module imports (templates/operations.rs), beside its request and error
     /// types.
@@ -160,6 +223,9 @@ pub mod reserved {
         "OpenRouter",
         "Response",
         "UnexpectedResponse",
+        "TransportError",
+        "Idempotency",
+        "transport",
     ];
     /// The variant every open enum has for values it does not know.
     pub const ENUM_VARIANTS: &[&str] = &["Unknown"];

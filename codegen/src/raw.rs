@@ -267,10 +267,28 @@ impl VisitMut for TidyProgenitorOutput {
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
         block.stmts.retain(|stmt| {
             let text = quote::ToTokens::to_token_stream(stmt).to_string();
             !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
         });
+        // Without that header, a map no other statement adds to need not be `mut`.
+        if block.stmts.len() < before {
+            let mutated = block.stmts.iter().any(|stmt| {
+                let text = quote::ToTokens::to_token_stream(stmt).to_string();
+                text.contains("header_map . append") || text.contains("header_map . insert")
+            });
+            if !mutated {
+                for stmt in &mut block.stmts {
+                    if let syn::Stmt::Local(local) = stmt
+                        && let syn::Pat::Ident(pat) = &mut local.pat
+                        && pat.ident == "header_map"
+                    {
+                        pat.mutability = None;
+                    }
+                }
+            }
+        }
         syn::visit_mut::visit_block_mut(self, block);
     }
 }

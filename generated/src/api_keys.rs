@@ -14,9 +14,9 @@ use std::time::Duration;
 use crate::client::CallOptions;
 use crate::retry::Idempotency;
 use crate::transport::{self, Failure};
+use crate::ApiError;
 use crate::{
-    ApiError, DecodeError, InvalidRequest, OpenRouter, Response, TransportError,
-    UnexpectedResponse,
+    DecodeError, InvalidRequest, OpenRouter, Response, TransportError, UnexpectedResponse,
 };
 impl OpenRouter {
     /// The API Keys operations: [`ApiKeys`].

@@ -15,6 +15,7 @@ use reqwest::header::HeaderMap;
 /// Whether repeating a request can change the result: from the HTTP method, or what the
 /// document says of the operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // A document may have operations of one class only.
 pub(crate) enum Idempotency {
     /// GET, HEAD, PUT, DELETE, OPTIONS: every retryable failure is tried again.
     Idempotent,

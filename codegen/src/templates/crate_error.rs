@@ -30,15 +30,14 @@ pub(crate) fn crate_error_rs(api: &Api) -> TokenStream {
         })
         .collect();
     let variant_docs = ops.iter().map(|(g, op)| {
-        format!(
-            " `{} {}`: [`{}()`](crate::{}::{}::{}) failed.",
-            op.method,
-            op.path,
-            op.name,
+        let target = format!(
+            "crate::{}::{}::{}",
             g.name,
             crate::names::camel(&g.name),
             op.name
-        )
+        );
+        let call = super::docs::link(&format!("{}()", op.name), &target);
+        format!(" `{} {}`: {call} failed.", op.method, op.path)
     });
     let operations = ops
         .iter()

@@ -136,17 +136,30 @@ pub(crate) fn group_doc(group: &Group) -> String {
     }
     out.push_str("\n\n| Method | HTTP |\n|---|---|\n");
     for op in &group.operations {
-        out.push_str(&format!(
-            "| [`{}`](crate::{}::{}::{}) | `{} {}` |\n",
-            op.name,
+        let target = format!(
+            "crate::{}::{}::{}",
             group.name,
             crate::names::camel(&group.name),
-            op.name,
+            op.name
+        );
+        out.push_str(&format!(
+            "| {} | `{} {}` |\n",
+            link(&op.name, &target),
             op.method,
             op.path
         ));
     }
     out
+}
+
+/// `` [`text`](target) ``, or plain `` `text` `` when the target has a raw identifier: rustdoc
+/// reads the `#` of `r#fn` as the start of a fragment.
+pub(crate) fn link(text: &str, target: &str) -> String {
+    if target.contains("r#") {
+        format!("`{text}`")
+    } else {
+        format!("[`{text}`]({target})")
+    }
 }
 
 /// The example call of an operation: required arguments, then up to two optional setters.
@@ -277,7 +290,7 @@ pub(crate) fn crate_doc(api: &Api) -> String {
     let groups: Vec<String> = api
         .groups
         .iter()
-        .map(|g| format!("[`{}()`](OpenRouter::{})", g.name, g.name))
+        .map(|g| link(&format!("{}()", g.name), &format!("OpenRouter::{}", g.name)))
         .collect();
     out.push_str(&groups.join(" and "));
     out.push_str(".\n\n# Quick start\n\n");
@@ -362,10 +375,10 @@ pub(crate) fn readme(api: &Api) -> String {
     out.push_str("let client = openrouter::OpenRouter::from_env()?;\n");
     for group in &api.groups {
         for op in &group.operations {
-            out.push_str(&format!(
-                "\n// {}\n{{\n",
-                op.summary.as_deref().unwrap_or(&op.name)
-            ));
+            // A comment is one line, whatever the summary's line breaks.
+            let summary = op.summary.as_deref().unwrap_or(&op.name);
+            let summary: Vec<&str> = summary.split_whitespace().collect();
+            out.push_str(&format!("\n// {}\n{{\n", summary.join(" ")));
             for line in example_call(api, group, op).lines() {
                 out.push_str(&format!("    {line}\n"));
             }

@@ -17,7 +17,7 @@ use types::ident;
 ///
 /// The generated items runtime code may name: `crate::DEFAULT_BASE_URL`,
 /// `crate::SECRET_FIELDS` and `crate::DOCUMENT_RETRIES` (all in `lib.rs`).
-pub(crate) const RUNTIME: [(&str, &str); 10] = [
+pub(crate) const RUNTIME: [(&str, &str); 9] = [
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/nullable.rs", include_str!("../../runtime/nullable.rs")),
@@ -33,13 +33,13 @@ pub(crate) const RUNTIME: [(&str, &str); 10] = [
         "src/transport.rs",
         include_str!("../../runtime/transport.rs"),
     ),
-    ("src/pkce.rs", include_str!("../../runtime/pkce.rs")),
 ];
 
 /// Signing in with OpenRouter, and the examples that show the crate in use: they call
 /// OpenRouter's own operations, so they come only with a document that has them
 /// ([`has_openrouter_sign_in`]).
-pub(crate) const SIGN_IN: [(&str, &str); 7] = [
+pub(crate) const SIGN_IN: [(&str, &str); 8] = [
+    ("src/pkce.rs", include_str!("../../runtime/pkce.rs")),
     ("src/login.rs", include_str!("../../runtime/login.rs")),
     ("src/loopback.rs", include_str!("../../runtime/loopback.rs")),
     (
@@ -146,15 +146,16 @@ serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
-# PKCE: the verifier's randomness, its S256 challenge, and the callback's query.
-form_urlencoded = "1"
-getrandom = "0.4"
-sha2 = {{ version = "0.11", default-features = false }}
-
+{pkce_deps}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {login_example}"#,
         title = api.title.replace('\\', "\\\\").replace('"', "\\\""),
+        pkce_deps = if sign_in {
+            "# PKCE: the verifier's randomness, its S256 challenge, and the callback's query.\nform_urlencoded = \"1\"\ngetrandom = \"0.4\"\nsha2 = { version = \"0.11\", default-features = false }\n"
+        } else {
+            ""
+        },
         default_login = if sign_in { ", \"login\"" } else { "" },
         login_feature = if sign_in {
             "# The one-call browser sign-in (`login::LoopbackLogin`): a loopback listener on tokio's sockets.\nlogin = [\"tokio/net\", \"tokio/io-util\", \"tokio/rt\", \"tokio/macros\"]\n"
@@ -206,6 +207,11 @@ fn lib_rs(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let secret_fields = secret_fields(api);
     let retries = document_retries(api);
+    let sign_in_pkce = has_openrouter_sign_in(api).then(|| {
+        quote!(
+            pub mod pkce;
+        )
+    });
     let sign_in_browser = has_openrouter_sign_in(api).then(|| {
         quote! {
             #[cfg(feature = "login")]
@@ -229,7 +235,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         // In the order rustfmt sorts them to (the module above is skipped, so it stays put).
         #sign_in_browser
         mod nullable;
-        pub mod pkce;
+        #sign_in_pkce
         mod redact;
         mod response;
         mod retry;

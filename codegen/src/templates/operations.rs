@@ -160,6 +160,16 @@ pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
         .iter()
         .map(|op| group_method(api, group, op));
     let items = group.operations.iter().map(|op| operation_items(api, op));
+    // Only groups with a declared error status name `ApiError`.
+    let api_error_import = group
+        .operations
+        .iter()
+        .any(|op| op.responses.iter().any(|r| r.is_error()))
+        .then(|| {
+            quote!(
+                use crate::ApiError;
+            )
+        });
     quote! {
         #module_doc
 
@@ -168,9 +178,9 @@ pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
         use crate::client::CallOptions;
         use crate::retry::Idempotency;
         use crate::transport::{self, Failure};
+        #api_error_import
         use crate::{
-            ApiError, DecodeError, InvalidRequest, OpenRouter, Response, TransportError,
-            UnexpectedResponse,
+            DecodeError, InvalidRequest, OpenRouter, Response, TransportError, UnexpectedResponse,
         };
 
         impl OpenRouter {
@@ -512,6 +522,15 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
         .map(|r| format!(" {}: {}", r.status, r.description));
     let bodies = declared.iter().map(|r| error_body_type(api, r));
     let context = format!("{} {}: ", op.method, op.path);
+    // With no declared status there is nothing to match: no single-arm `match`.
+    let (code_body, message_body) = if variants.is_empty() {
+        (quote!(None), quote!(None))
+    } else {
+        (
+            quote!(match self { #(Self::#variants(e) => e.code(),)* _ => None }),
+            quote!(match self { #(Self::#variants(e) => e.message(),)* _ => None }),
+        )
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -577,18 +596,12 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
 
             /// `error.code` of a declared error body.
             pub fn code(&self) -> Option<i64> {
-                match self {
-                    #(Self::#variants(e) => e.code(),)*
-                    _ => None,
-                }
+                #code_body
             }
 
             /// `error.message` of a declared error body.
             pub fn message(&self) -> Option<&str> {
-                match self {
-                    #(Self::#variants(e) => e.message(),)*
-                    _ => None,
-                }
+                #message_body
             }
         }
 

@@ -207,7 +207,12 @@ pub(crate) fn secret_tests_rs(api: &Api) -> Option<TokenStream> {
                 async fn #test() {
                     let cases = [#(#cases),*];
                     check_operation(#operation, &cases, |client| async move { #call.await }).await;
-                    let client = openrouter::OpenRouter::builder().api_key(KEY).build().expect("client");
+                    // A document without servers has no default base URL.
+                    let client = openrouter::OpenRouter::builder()
+                        .api_key(KEY)
+                        .base_url("http://127.0.0.1:9/api")
+                        .build()
+                        .expect("client");
                     let request = #call;
                     check_debug(concat!(#operation, ": the request"), &request);
                 }
@@ -217,10 +222,22 @@ pub(crate) fn secret_tests_rs(api: &Api) -> Option<TokenStream> {
     if tests.is_empty() {
         return None;
     }
+    // `OTHER` is passed to secret inputs; a document may have none.
+    let uses_other = api
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .any(|op| inputs(api, op).iter().any(|i| i.secret));
+    let other_import = uses_other.then(|| {
+        quote!(
+            use super::secret_support::OTHER;
+        )
+    });
     Some(quote! {
         //! A test per operation: its cases, its call, and its request's `Debug`.
 
-        use super::secret_support::{Case, KEY, OTHER, check_debug, check_operation};
+        use super::secret_support::{Case, KEY, check_debug, check_operation};
+        #other_import
 
         #(#tests)*
     })
