@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 
 use crate::error::{Error, join};
 use crate::ir::Api;
+use crate::raw::Raw;
 use crate::{FileSet, REGENERATE_COMMAND, templates};
 
 /// The first line of every emitted file, behind the file type's comment marker.
@@ -44,12 +45,12 @@ fn origin(api: &Api, path: &str) -> String {
 }
 
 /// Every file of the crate.
-pub(crate) fn crate_files(source: &str, api: &Api, raw: TokenStream) -> Result<FileSet, Error> {
+pub(crate) fn crate_files(source: &str, api: &Api, raw: &Raw) -> Result<FileSet, Error> {
     let header = header_text(source);
     let mut files = FileSet::new();
     files.insert(
         "Cargo.toml".into(),
-        format!("# {header}\n\n{}", templates::cargo_toml(api)),
+        format!("# {header}\n\n{}", templates::cargo_toml(api, raw)),
     );
     files.insert(
         "README.md".into(),
@@ -63,7 +64,7 @@ pub(crate) fn crate_files(source: &str, api: &Api, raw: TokenStream) -> Result<F
             files.insert(path.into(), format!("// {header}\n\n{text}"));
         }
     }
-    let rust_files = templates::rust_files(api);
+    let rust_files = templates::rust_files(api, raw);
     for (path, text) in templates::secret_test_support(&rust_files) {
         files.insert(path.into(), format!("// {header}\n\n{text}"));
     }
@@ -71,6 +72,11 @@ pub(crate) fn crate_files(source: &str, api: &Api, raw: TokenStream) -> Result<F
         let pointer = origin(api, &path);
         files.insert(path, rust_file(source, &pointer, tokens)?);
     }
-    files.insert("src/raw.rs".into(), rust_file(source, "/paths", raw)?);
+    if let Raw::Module(raw) = raw {
+        files.insert(
+            "src/raw.rs".into(),
+            rust_file(source, "/paths", raw.clone())?,
+        );
+    }
     Ok(files)
 }

@@ -69,7 +69,7 @@ fn generate_here(source: Source<'_>) -> Result<FileSet, Error> {
     let view = normalize::to_openapi_3_0(source.name, &document)?;
     let api = ir::build(source.name, &document)?;
     let raw = raw::generate(source.name, &view, &api.secret_fields())?;
-    let mut files = emit::crate_files(source.name, &api, raw)?;
+    let mut files = emit::crate_files(source.name, &api, &raw)?;
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str(&Provenance::of(source.text).cargo_toml_table());
     }

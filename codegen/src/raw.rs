@@ -17,12 +17,13 @@ use crate::precheck;
 /// Runs progenitor on the normalized document and returns the module body of `raw.rs`.
 ///
 /// `secrets` are the `(model, field)` pairs the IR marks as credentials: in progenitor's types
-/// they become `SecretString` too.
+/// they become `SecretString` too. When progenitor's output would not compile (names it makes
+/// twice), the module is left out with the reason; the SDK does not need it.
 pub(crate) fn generate(
     file: &str,
     view: &Value,
     secrets: &BTreeSet<(String, String)>,
-) -> Result<TokenStream, Error> {
+) -> Result<Raw, Error> {
     precheck::check(file, view)?;
     let spec = read(file, view)?;
     let tokens = match progenitor_tokens(&spec) {
@@ -42,7 +43,60 @@ pub(crate) fn generate(
         modules: Vec::new(),
     }
     .visit_file_mut(&mut file_ast);
-    Ok(quote::ToTokens::into_token_stream(file_ast))
+    if let Some(reason) = duplicate_names(&file_ast.items, "raw") {
+        return Ok(Raw::Unavailable(reason));
+    }
+    Ok(Raw::Module(quote::ToTokens::into_token_stream(file_ast)))
+}
+
+/// progenitor's module, or why there is none.
+pub(crate) enum Raw {
+    /// The body of `raw.rs`.
+    Module(TokenStream),
+    /// What makes progenitor's output unusable for this document.
+    Unavailable(String),
+}
+
+/// The first name progenitor defines twice in one module (`FooBar` from `fooBar` and
+/// `foo_bar`), or a field it repeats in one struct: such output does not compile.
+fn duplicate_names(items: &[syn::Item], module: &str) -> Option<String> {
+    let mut seen = BTreeSet::new();
+    for item in items {
+        let name = match item {
+            syn::Item::Struct(s) => {
+                let mut fields = BTreeSet::new();
+                for field in &s.fields {
+                    if let Some(ident) = &field.ident
+                        && !fields.insert(ident.to_string())
+                    {
+                        return Some(format!(
+                            "progenitor gives `{module}::{}` the field `{ident}` twice",
+                            s.ident
+                        ));
+                    }
+                }
+                Some(s.ident.to_string())
+            }
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content
+                    && let Some(reason) = duplicate_names(inner, &format!("{module}::{}", m.ident))
+                {
+                    return Some(reason);
+                }
+                Some(format!("mod {}", m.ident))
+            }
+            _ => None,
+        };
+        if let Some(name) = name
+            && !seen.insert(name.clone())
+        {
+            return Some(format!("progenitor defines `{module}::{name}` twice"));
+        }
+    }
+    None
 }
 
 /// The view as openapiv3 types; an error names the place that does not fit.

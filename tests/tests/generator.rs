@@ -640,3 +640,22 @@ fn a_progenitor_panic_becomes_an_error_naming_the_schema() {
     assert_eq!(e.location, "/components/schemas/Odd", "{e}");
     assert!(e.message.contains("panicked"), "{e}");
 }
+
+/// progenitor's output for names it makes twice (`fooBar` and `foo_bar`) would not compile: the
+/// crate comes without the `raw` module and feature, and its manifest says why.
+#[test]
+fn raw_module_is_left_out_when_progenitor_would_repeat_a_name() {
+    let files = generate("tests/fixtures/hostile-names.yaml");
+    assert!(!files.contains_key("src/raw.rs"));
+    let manifest = &files["Cargo.toml"];
+    assert!(!manifest.contains("\nraw = "), "{manifest}");
+    assert!(
+        manifest.contains("# No `raw` feature: progenitor "),
+        "{manifest}"
+    );
+    assert!(!files["src/lib.rs"].contains("mod raw;"));
+
+    let files = generate("spec/openrouter.yaml");
+    assert!(files.contains_key("src/raw.rs"));
+    assert!(files["Cargo.toml"].contains("\nraw = [\"dep:progenitor-client\"]"));
+}

@@ -11,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::Api;
+use crate::raw::Raw;
 use types::ident;
 
 /// Hand-written runtime code copied into the crate as is: it does not vary with the document.
@@ -62,9 +63,9 @@ pub(crate) const SIGN_IN: [(&str, &str); 8] = [
 ];
 
 /// Rust files made from the IR, by path.
-pub(crate) fn rust_files(api: &Api) -> Vec<(String, TokenStream)> {
+pub(crate) fn rust_files(api: &Api, raw: &Raw) -> Vec<(String, TokenStream)> {
     let mut files = vec![
-        ("src/lib.rs".to_owned(), lib_rs(api)),
+        ("src/lib.rs".to_owned(), lib_rs(api, raw)),
         ("src/models.rs".to_owned(), models::models_rs(api)),
         (
             "src/crate_error.rs".to_owned(),
@@ -110,7 +111,7 @@ pub(crate) fn readme(api: &Api) -> String {
 }
 
 /// The crate manifest. Versions are pinned by the workspace's Cargo.lock.
-pub(crate) fn cargo_toml(api: &Api) -> String {
+pub(crate) fn cargo_toml(api: &Api, raw: &Raw) -> String {
     let sign_in = has_openrouter_sign_in(api);
     format!(
         r#"[package]
@@ -128,9 +129,7 @@ default = ["rustls"{default_login}]
 # platform's native TLS.
 rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 native-tls = ["reqwest/native-tls"]
-# progenitor's lower-level client for the same operations, in `openrouter::raw`.
-raw = ["dep:progenitor-client"]
-# A span per call and an event per attempt, through `tracing`.
+{raw_feature}# A span per call and an event per attempt, through `tracing`.
 tracing = ["dep:tracing"]
 {login_feature}
 [dependencies]
@@ -151,6 +150,10 @@ uuid = {{ version = "1", default-features = false, features = ["serde"] }}
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {login_example}"#,
         title = api.title.replace('\\', "\\\\").replace('"', "\\\""),
+        raw_feature = match raw {
+            Raw::Module(_) => "# progenitor's lower-level client for the same operations, in `openrouter::raw`.\nraw = [\"dep:progenitor-client\"]\n".to_owned(),
+            Raw::Unavailable(reason) => format!("# No `raw` feature: {}.\n", reason.replace('\n', " ")),
+        },
         pkce_deps = if sign_in {
             "# PKCE: the verifier's randomness, its S256 challenge, and the callback's query.\nform_urlencoded = \"1\"\ngetrandom = \"0.4\"\nsha2 = { version = \"0.11\", default-features = false }\n"
         } else {
@@ -193,7 +196,7 @@ pub(crate) fn has_openrouter_sign_in(api: &Api) -> bool {
             .all(|m| api.models.contains_key(*m))
 }
 
-fn lib_rs(api: &Api) -> TokenStream {
+fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
     let doc = docs::inner_lines(&docs::crate_doc(api));
     let groups = api.groups.iter().map(|g| {
         let name = ident(&g.name);
@@ -207,6 +210,29 @@ fn lib_rs(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let secret_fields = secret_fields(api);
     let retries = document_retries(api);
+    let available = matches!(raw, Raw::Module(_));
+    let raw_module = available.then(|| {
+        quote! {
+            /// progenitor's client for the same operations: one builder per operation, typify types
+            /// in `raw::types`, no authentication (pass a `reqwest::Client` with default headers).
+            /// Only with the `raw` feature.
+            #[cfg(feature = "raw")]
+            #[allow(missing_docs)]
+            #[rustfmt::skip]
+            pub mod raw;
+        }
+    });
+    let raw_is_opt_in = available.then(|| {
+        quote! {
+            /// The default build has one model set: progenitor's client needs the `raw` feature.
+            ///
+            /// ```compile_fail
+            /// use openrouter::raw;
+            /// ```
+            #[cfg(all(doctest, not(feature = "raw")))]
+            pub struct RawIsOptIn;
+        }
+    });
     let sign_in_pkce = has_openrouter_sign_in(api).then(|| {
         quote!(
             pub mod pkce;
@@ -251,13 +277,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub mod models;
 
-        /// progenitor's client for the same operations: one builder per operation, typify types
-        /// in `raw::types`, no authentication (pass a `reqwest::Client` with default headers).
-        /// Only with the `raw` feature.
-        #[cfg(feature = "raw")]
-        #[allow(missing_docs)]
-        #[rustfmt::skip]
-        pub mod raw;
+        #raw_module
 
         pub use client::install_tls_provider;
         pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
@@ -288,13 +308,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         #[cfg(doctest)]
         pub struct ReadmeDoctests;
 
-        /// The default build has one model set: progenitor's client needs the `raw` feature.
-        ///
-        /// ```compile_fail
-        /// use openrouter::raw;
-        /// ```
-        #[cfg(all(doctest, not(feature = "raw")))]
-        pub struct RawIsOptIn;
+        #raw_is_opt_in
     }
 }
 
