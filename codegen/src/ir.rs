@@ -36,6 +36,10 @@ pub struct Api {
     pub retries: Option<Retries>,
     /// Every named type, by its Rust name.
     pub models: BTreeMap<String, Model>,
+    /// The selected operations left out, with their reasons (filled in after the build).
+    pub skipped: Vec<crate::Skipped>,
+    /// Why progenitor's `raw` module is empty, if it is (filled in after the build).
+    pub raw_left_out: Option<String>,
 }
 
 impl Api {
@@ -428,6 +432,8 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         groups,
         retries: retries(doc),
         models,
+        skipped: Vec::new(),
+        raw_left_out: None,
     })
 }
 
@@ -674,7 +680,7 @@ impl Builder<'_> {
                 };
                 let resolved = self.resolve_schema(
                     schema,
-                    &join(&at, "content/application~1json/schema"),
+                    &format!("{at}/content/application~1json/schema"),
                     &format!("{type_prefix}Request"),
                 )?;
                 Some(Body {
@@ -713,7 +719,7 @@ impl Builder<'_> {
                         Some(
                             self.resolve_schema(
                                 schema,
-                                &join(&at, "content/application~1json/schema"),
+                                &format!("{at}/content/application~1json/schema"),
                                 &hint,
                             )?
                             .ty,

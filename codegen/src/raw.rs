@@ -45,6 +45,16 @@ pub(crate) fn generate(
     Ok(quote::ToTokens::into_token_stream(file_ast))
 }
 
+/// The body of `raw.rs` when progenitor cannot generate it: a note saying why.
+pub(crate) fn left_out(error: &Error) -> TokenStream {
+    let note = format!(
+        " progenitor's client could not be generated from this document, so this module is \
+         empty: at `{}`: {}",
+        error.location, error.message
+    );
+    quote::quote! { #![doc = #note] }
+}
+
 /// The view as openapiv3 types; an error names the place that does not fit.
 fn read(file: &str, view: &Value) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(view).map_err(|e| {
