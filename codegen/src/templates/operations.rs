@@ -268,7 +268,10 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let body_init = body_model.as_ref().map(|model| {
         let fields = body_fields(api, op).unwrap_or_default().iter().map(|f| {
             let name = ident(&f.name);
-            if f.required {
+            if f.required && f.nullable {
+                // Required and nullable: the struct holds an `Option`; the caller gives a value.
+                quote!(#name: Some(#name),)
+            } else if f.required {
                 quote!(#name,)
             } else {
                 quote!(#name: None,)
@@ -292,7 +295,11 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         let assign = match i.kind {
             InputKind::Param(p) if p.location == Location::Header => {
                 let wire = &p.wire_name;
-                quote!(self.options.header(#wire, value.into());)
+                // Through `Display` when the value is not text (an enum, a number).
+                match p.ty {
+                    Type::String => quote!(self.options.header(#wire, value.into());),
+                    _ => quote!(self.options.header(#wire, value.into().to_string());),
+                }
             }
             InputKind::Param(_) => quote!(self.#name = Some(value.into());),
             InputKind::BodyField(_) => quote!(self.body.#name = Some(value.into());),
@@ -438,6 +445,8 @@ fn send_fn(
     let has_query = op.params.iter().any(|p| p.location == Location::Query);
     let query = has_query.then(|| {
         quote! {
+            // One push per parameter, required or not, in document order.
+            #[allow(clippy::vec_init_then_push)]
             let mut query: Vec<(&str, String)> = Vec::new();
             #(#query)*
             if !query.is_empty() {
