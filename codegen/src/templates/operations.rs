@@ -428,27 +428,32 @@ fn send_fn(
         rest = &rest[(end + 1).min(rest.len())..];
     }
     template.push_str(rest);
-    let query = all.iter().filter_map(|i| match i.kind {
-        InputKind::Param(p) if p.location == Location::Query => {
+    // Required pairs start the list; optional ones are pushed when set.
+    let mut required_query = Vec::new();
+    let mut optional_query = Vec::new();
+    for i in all {
+        if let InputKind::Param(p) = i.kind
+            && p.location == Location::Query
+        {
             let name = ident(&i.name);
             let wire = &p.wire_name;
-            let text = to_text(i.ty, quote!(value));
-            Some(if i.required {
+            if i.required {
                 let text = to_text(i.ty, quote!(self.#name));
-                quote!(query.push((#wire, #text));)
+                required_query.push(quote!((#wire, #text)));
             } else {
-                quote!(if let Some(value) = &self.#name { query.push((#wire, #text)); })
-            })
+                let text = to_text(i.ty, quote!(value));
+                optional_query.push(
+                    quote!(if let Some(value) = &self.#name { query.push((#wire, #text)); }),
+                );
+            }
         }
-        _ => None,
-    });
+    }
     let has_query = op.params.iter().any(|p| p.location == Location::Query);
+    let query_mut = (!optional_query.is_empty()).then(|| quote!(mut));
     let query = has_query.then(|| {
         quote! {
-            // One push per parameter, required or not, in document order.
-            #[allow(clippy::vec_init_then_push)]
-            let mut query: Vec<(&str, String)> = Vec::new();
-            #(#query)*
+            let #query_mut query: Vec<(&str, String)> = vec![#(#required_query),*];
+            #(#optional_query)*
             if !query.is_empty() {
                 request = request.query(&query);
             }
