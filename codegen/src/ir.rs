@@ -36,6 +36,10 @@ pub struct Api {
     pub retries: Option<Retries>,
     /// Every named type, by its Rust name.
     pub models: BTreeMap<String, Model>,
+    /// The selected operations left out, with their reasons (filled in after the build).
+    pub skipped: Vec<crate::Skipped>,
+    /// Why progenitor's `raw` module is empty, if it is (filled in after the build).
+    pub raw_left_out: Option<String>,
 }
 
 impl Api {
@@ -245,6 +249,29 @@ pub enum ModelKind {
     Enum(Vec<String>),
     /// A single constant value (`const`), such as `deleted: true`.
     Const(Value),
+    /// One of several shapes (`oneOf`/`anyOf`). A value that fits none is kept as JSON.
+    Union(Union),
+}
+
+/// The shapes a `oneOf`/`anyOf` value may take.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The property whose value says which variant a value is (`discriminator`, or a property
+    /// every variant holds as a distinct constant); `None` when only the shape can tell.
+    pub tag: Option<String>,
+    /// The variants in document order: the first that fits a value takes it.
+    pub variants: Vec<Variant>,
+}
+
+/// One shape of a [`Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust name: the component's, the tag value's, or the type's (`String`, `Array`).
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// The tag value that selects it, when the union has a tag.
+    pub tag_value: Option<String>,
 }
 
 /// One property of a struct.
@@ -428,6 +455,8 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         groups,
         retries: retries(doc),
         models,
+        skipped: Vec::new(),
+        raw_left_out: None,
     })
 }
 
@@ -466,16 +495,18 @@ fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
     let edges: BTreeMap<String, Vec<String>> = models
         .iter()
         .map(|(name, model)| {
-            let targets = match &model.kind {
-                ModelKind::Struct(fields) => fields
-                    .iter()
-                    .filter_map(|f| match &f.ty {
-                        Type::Named(target) => Some(target.clone()),
-                        _ => None,
-                    })
-                    .collect(),
+            let held: Vec<&Type> = match &model.kind {
+                ModelKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+                ModelKind::Union(union) => union.variants.iter().map(|v| &v.ty).collect(),
                 _ => Vec::new(),
             };
+            let targets = held
+                .into_iter()
+                .filter_map(|ty| match ty {
+                    Type::Named(target) => Some(target.clone()),
+                    _ => None,
+                })
+                .collect();
             (name.clone(), targets)
         })
         .collect();
@@ -493,13 +524,16 @@ fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
         false
     };
     for (name, model) in models.iter_mut() {
-        if let ModelKind::Struct(fields) = &mut model.kind {
-            for field in fields {
-                if let Type::Named(target) = &field.ty
-                    && reaches(target, name)
-                {
-                    field.ty = Type::Boxed(Box::new(field.ty.clone()));
-                }
+        let held: Vec<&mut Type> = match &mut model.kind {
+            ModelKind::Struct(fields) => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            ModelKind::Union(union) => union.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            _ => Vec::new(),
+        };
+        for ty in held {
+            if let Type::Named(target) = ty
+                && reaches(target, name)
+            {
+                *ty = Type::Boxed(Box::new(ty.clone()));
             }
         }
     }
@@ -674,7 +708,7 @@ impl Builder<'_> {
                 };
                 let resolved = self.resolve_schema(
                     schema,
-                    &join(&at, "content/application~1json/schema"),
+                    &format!("{at}/content/application~1json/schema"),
                     &format!("{type_prefix}Request"),
                 )?;
                 Some(Body {
@@ -713,7 +747,7 @@ impl Builder<'_> {
                         Some(
                             self.resolve_schema(
                                 schema,
-                                &join(&at, "content/application~1json/schema"),
+                                &format!("{at}/content/application~1json/schema"),
                                 &hint,
                             )?
                             .ty,
@@ -867,32 +901,39 @@ impl Builder<'_> {
             return resolved;
         }
         let mut nullable = is_nullable(schema);
-        // `anyOf`/`oneOf` of one schema and null; `allOf` of exactly one schema.
+        // `anyOf`/`oneOf` of one schema and null; `allOf` of exactly one schema. Several
+        // become a union, or for `allOf` one struct of all their properties.
         for key in ["anyOf", "oneOf", "allOf"] {
             if let Some(members) = map.get(key).and_then(Value::as_array) {
-                let non_null: Vec<&Value> = members
+                let at = join(pointer, key);
+                let is_null = |m: &Value| m.get("type") == Some(&Value::from("null"));
+                nullable |= members.iter().any(is_null);
+                let non_null: Vec<(usize, &Value)> = members
                     .iter()
-                    .filter(|m| m.get("type") != Some(&Value::from("null")))
+                    .enumerate()
+                    .filter(|(_, m)| !is_null(m))
+                    // In `allOf`, a member of annotations only (a description) adds no shape.
+                    .filter(|(_, m)| key != "allOf" || !annotations_only(m))
                     .collect();
-                nullable |= non_null.len() < members.len();
-                let [only] = non_null.as_slice() else {
-                    return Err(self.err(
-                        &join(pointer, key),
-                        format!(
-                            "`{key}` of {} schemas cannot be expressed by the generated client",
-                            non_null.len()
-                        ),
-                    ));
+                let inner = match non_null.as_slice() {
+                    [(index, only)] => {
+                        self.resolve_schema(only, &join(&at, &index.to_string()), hint)?
+                    }
+                    [] => Resolved {
+                        ty: Type::Any,
+                        nullable: true,
+                    },
+                    _ if key == "allOf" => {
+                        let merged = self.merge_all_of(map).ok_or_else(|| {
+                            self.err(
+                                &at,
+                                "`allOf` of schemas that are not all objects cannot be expressed by the generated client",
+                            )
+                        })?;
+                        self.resolve_schema(&merged, &at, hint)?
+                    }
+                    _ => self.union(schema, &non_null, &at, hint)?,
                 };
-                let index = members
-                    .iter()
-                    .position(|m| std::ptr::eq(m, *only))
-                    .unwrap_or(0);
-                let inner = self.resolve_schema(
-                    only,
-                    &join(&join(pointer, key), &index.to_string()),
-                    hint,
-                )?;
                 return Ok(Resolved {
                     ty: inner.ty,
                     nullable: nullable || inner.nullable,
@@ -925,7 +966,16 @@ impl Builder<'_> {
                 nullable,
             });
         }
-        if let Some(values) = map.get("enum").and_then(Value::as_array) {
+        // Numbers and booleans in an enum are carried as their type; the docs list the values.
+        let scalar_enum = |values: &Vec<Value>| {
+            values.iter().any(|v| v.is_number() || v.is_boolean())
+                && values
+                    .iter()
+                    .all(|v| v.is_number() || v.is_boolean() || v.is_null())
+        };
+        if let Some(values) = map.get("enum").and_then(Value::as_array)
+            && !scalar_enum(values)
+        {
             let strings: Vec<String> = values
                 .iter()
                 .filter_map(Value::as_str)
@@ -989,6 +1039,141 @@ impl Builder<'_> {
             }
         };
         Ok(Resolved { ty, nullable })
+    }
+
+    /// A `oneOf`/`anyOf` of several schemas as a [`Union`] named after `hint`.
+    fn union(
+        &mut self,
+        schema: &Value,
+        members: &[(usize, &Value)],
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Resolved, Error> {
+        let tag = self.union_tag(schema, members);
+        let mut taken = Namespace::with_reserved(reserved::UNION_VARIANTS);
+        let mut variants = Vec::new();
+        for (index, member) in members {
+            let tag_value = tag.as_ref().and_then(|t| self.tag_value(schema, member, t));
+            let component = member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(component_key)
+                .and_then(|key| self.components.get(&key).cloned());
+            let member_hint = match &tag_value {
+                Some(value) => format!("{hint}{}", names::camel(value)),
+                None => format!("{hint}Variant{}", index + 1),
+            };
+            let at = join(pointer, &index.to_string());
+            let resolved = self.resolve_schema(member, &at, &member_hint)?;
+            let name = component
+                .or_else(|| tag_value.as_deref().map(names::camel))
+                .unwrap_or_else(|| shape_name(&resolved.ty).to_owned());
+            variants.push(Variant {
+                name: taken.claim_camel(&names::camel(&name)),
+                ty: resolved.ty,
+                tag_value,
+            });
+        }
+        let name = self.insert_model(hint, schema, ModelKind::Union(Union { tag, variants }));
+        Ok(Resolved {
+            ty: Type::Named(name),
+            nullable: false,
+        })
+    }
+
+    /// The union's tag property: `discriminator.propertyName`, or a property every member
+    /// holds as a distinct single string (`const` or a one-value `enum`).
+    fn union_tag(&self, schema: &Value, members: &[(usize, &Value)]) -> Option<String> {
+        if let Some(name) = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str)
+        {
+            return Some(name.to_owned());
+        }
+        let first = self.target(members.first()?.1);
+        let candidates = first.get("properties")?.as_object()?.keys();
+        candidates
+            .filter(|property| {
+                let values: Option<BTreeSet<String>> = members
+                    .iter()
+                    .map(|(_, m)| self.tag_value(&Value::Null, m, property))
+                    .collect();
+                values.is_some_and(|v| v.len() == members.len())
+            })
+            .min()
+            .cloned()
+    }
+
+    /// The value of `property` that marks `member`: from the discriminator's mapping, or the
+    /// property's single allowed string.
+    fn tag_value(&self, schema: &Value, member: &Value, property: &str) -> Option<String> {
+        if let (Some(mapping), Some(reference)) = (
+            schema
+                .pointer("/discriminator/mapping")
+                .and_then(Value::as_object),
+            member.get("$ref").and_then(Value::as_str),
+        ) && let Some((value, _)) = mapping.iter().find(|(_, r)| r.as_str() == Some(reference))
+        {
+            return Some(value.clone());
+        }
+        let prop = self.target(self.target(member).get("properties")?.get(property)?);
+        match (
+            prop.get("const"),
+            prop.get("enum").and_then(Value::as_array),
+        ) {
+            (Some(Value::String(value)), _) => Some(value.clone()),
+            (None, Some(values)) if values.len() == 1 => values[0].as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// The schema a `$ref` chain ends at.
+    fn target<'v>(&self, node: &'v Value) -> &'v Value
+    where
+        Self: 'v,
+    {
+        crate::load::follow(self.doc, node)
+    }
+
+    /// The members of an `allOf` (and the schema's own properties) as one object schema, or
+    /// `None` when a member is not an object.
+    fn merge_all_of(&self, map: &serde_json::Map<String, Value>) -> Option<Value> {
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        let mut add = |schema: &serde_json::Map<String, Value>| {
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                properties.extend(props.clone());
+            }
+            if let Some(names) = schema.get("required").and_then(Value::as_array) {
+                required.extend(names.iter().cloned());
+            }
+        };
+        add(map);
+        for member in map.get("allOf")?.as_array()? {
+            let member = self.target(member).as_object()?;
+            let member_value = Value::Object(member.clone());
+            if member.get("type") == Some(&Value::from("null")) || annotations_only(&member_value) {
+                continue;
+            }
+            let member = match member.get("allOf") {
+                Some(_) => self.merge_all_of(member)?.as_object()?.clone(),
+                None => member.clone(),
+            };
+            let object = member.contains_key("properties")
+                || member.get("type") == Some(&Value::from("object"));
+            if !object {
+                return None;
+            }
+            add(&member);
+        }
+        let mut merged = serde_json::Map::new();
+        merged.insert("type".into(), "object".into());
+        merged.insert("properties".into(), Value::Object(properties));
+        merged.insert("required".into(), Value::Array(required));
+        if let Some(description) = map.get("description") {
+            merged.insert("description".into(), description.clone());
+        }
+        Some(Value::Object(merged))
     }
 
     fn fields(
@@ -1095,6 +1280,41 @@ impl Builder<'_> {
             },
         );
         name
+    }
+}
+
+/// Whether a schema only describes (`description`, `example`, `x-...`) and adds no shape.
+fn annotations_only(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|map| {
+        map.keys().all(|k| {
+            k.starts_with("x-")
+                || matches!(
+                    k.as_str(),
+                    "description"
+                        | "title"
+                        | "example"
+                        | "examples"
+                        | "deprecated"
+                        | "default"
+                        | "readOnly"
+                        | "writeOnly"
+                        | "$comment"
+                        | "required"
+                )
+        })
+    })
+}
+
+/// A union variant's name from its type, when neither a component nor a tag names it.
+fn shape_name(ty: &Type) -> &'static str {
+    match ty {
+        Type::String | Type::DateTime | Type::Uuid => "String",
+        Type::Integer => "Integer",
+        Type::Number => "Number",
+        Type::Boolean => "Boolean",
+        Type::Array(_) => "Array",
+        Type::Boxed(inner) => shape_name(inner),
+        Type::Map(_) | Type::Any | Type::Named(_) => "Object",
     }
 }
 

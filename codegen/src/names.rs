@@ -229,6 +229,8 @@ pub mod reserved {
     ];
     /// The variant every open enum has for values it does not know.
     pub const ENUM_VARIANTS: &[&str] = &["Unknown"];
+    /// A union's variants: `Other` holds a value of no known shape.
+    pub const UNION_VARIANTS: &[&str] = &["Other", "Self"];
 }
 
 /// The identifier `name` plus a collision suffix `n`, in snake case (`foo_bar_2`).

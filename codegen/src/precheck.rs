@@ -99,6 +99,17 @@ fn operation_schemas(file: &str, op: &Value, pointer: &str) -> Result<(), Error>
 /// parent finds the mistake at once, and names the subschema.
 fn readable_schema(file: &str, schema: &Value, pointer: &str) -> Result<(), Error> {
     if let Some(map) = schema.as_object() {
+        // typify merges such properties into every variant, and recurses without end when
+        // they refer back to the schema.
+        if map.contains_key("properties")
+            && (map.contains_key("oneOf") || map.contains_key("anyOf"))
+        {
+            return Err(Error::at(
+                file,
+                pointer,
+                "progenitor cannot take `properties` beside `oneOf`/`anyOf`",
+            ));
+        }
         for (key, value) in map {
             let here = join(pointer, key);
             match key.as_str() {

@@ -99,6 +99,14 @@ fn duplicate_names(items: &[syn::Item], module: &str) -> Option<String> {
     None
 }
 
+/// The body of `raw.rs` when progenitor cannot generate it: a note saying why.
+pub(crate) fn left_out(error: &Error) -> Raw {
+    Raw::Unavailable(format!(
+        "progenitor cannot generate a client from this document (at `{}`: {})",
+        error.location, error.message
+    ))
+}
+
 /// The view as openapiv3 types; an error names the place that does not fit.
 fn read(file: &str, view: &Value) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(view).map_err(|e| {

@@ -700,7 +700,7 @@ impl<'a> ListRequest<'a> {
         let mut request = self
             .client
             .request(reqwest::Method::GET, path, &self.options)?;
-        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut query: Vec<(&str, String)> = vec![];
         if let Some(value) = &self.include_disabled {
             query.push(("include_disabled", value.to_string()));
         }

@@ -226,12 +226,6 @@ pub struct CreateAuthCodeRequest {
     /// Credit limit of the API key that will be created
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
-    /// Agent identifier, used for spawn telemetry
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spawn_agent: Option<String>,
-    /// Cloud identifier, used for spawn telemetry
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spawn_cloud: Option<String>,
     /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_limit_type: Option<crate::models::UsageLimitType>,

@@ -116,8 +116,6 @@ impl<'a> Oauth<'a> {
     /// | `expires_at` | body | date-time | no, nullable | Optional time at which the API key that will be created expires |
     /// | `key_label` | body | string | no | Optional custom label for the API key; the app name is used when it is omitted. |
     /// | `limit` | body | number | no | Credit limit of the API key that will be created |
-    /// | `spawn_agent` | body | string | no | Agent identifier, used for spawn telemetry |
-    /// | `spawn_cloud` | body | string | no | Cloud identifier, used for spawn telemetry |
     /// | `usage_limit_type` | body | [`UsageLimitType`](crate::models::UsageLimitType): `daily`, `weekly`, `monthly` | no | Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval. |
     /// | `workspace_id` | body | uuid | no | Optional ID of the workspace the API key should belong to |
     ///
@@ -463,8 +461,6 @@ impl<'a> CreateAuthCodeRequest<'a> {
                 expires_at: None,
                 key_label: None,
                 limit: None,
-                spawn_agent: None,
-                spawn_cloud: None,
                 usage_limit_type: None,
                 workspace_id: None,
             },
@@ -526,16 +522,6 @@ impl<'a> CreateAuthCodeRequest<'a> {
     /// Credit limit of the API key that will be created
     pub fn limit(mut self, value: impl Into<f64>) -> Self {
         self.body.limit = Some(value.into());
-        self
-    }
-    /// Agent identifier, used for spawn telemetry
-    pub fn spawn_agent(mut self, value: impl Into<String>) -> Self {
-        self.body.spawn_agent = Some(value.into());
-        self
-    }
-    /// Cloud identifier, used for spawn telemetry
-    pub fn spawn_cloud(mut self, value: impl Into<String>) -> Self {
-        self.body.spawn_cloud = Some(value.into());
         self
     }
     /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.

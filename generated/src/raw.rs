@@ -331,12 +331,6 @@ pub mod types {
         ///Credit limit of the API key that will be created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<f64>,
-        ///Agent identifier, used for spawn telemetry
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spawn_agent: ::std::option::Option<::std::string::String>,
-        ///Cloud identifier, used for spawn telemetry
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spawn_cloud: ::std::option::Option<::std::string::String>,
         ///Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usage_limit_type: ::std::option::Option<CreateAuthCodeRequestUsageLimitType>,
@@ -1630,14 +1624,6 @@ pub mod types {
                 ::std::option::Option<f64>,
                 ::std::string::String,
             >,
-            spawn_agent: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            spawn_cloud: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
             usage_limit_type: ::std::result::Result<
                 ::std::option::Option<super::CreateAuthCodeRequestUsageLimitType>,
                 ::std::string::String,
@@ -1656,8 +1642,6 @@ pub mod types {
                     expires_at: Ok(Default::default()),
                     key_label: Ok(Default::default()),
                     limit: Ok(Default::default()),
-                    spawn_agent: Ok(Default::default()),
-                    spawn_cloud: Ok(Default::default()),
                     usage_limit_type: Ok(Default::default()),
                     workspace_id: Ok(Default::default()),
                 }
@@ -1748,30 +1732,6 @@ pub mod types {
                     });
                 self
             }
-            pub fn spawn_agent<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spawn_agent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for spawn_agent: {e}")
-                    });
-                self
-            }
-            pub fn spawn_cloud<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spawn_cloud = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for spawn_cloud: {e}")
-                    });
-                self
-            }
             pub fn usage_limit_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1814,8 +1774,6 @@ pub mod types {
                     expires_at: value.expires_at?,
                     key_label: value.key_label?,
                     limit: value.limit?,
-                    spawn_agent: value.spawn_agent?,
-                    spawn_cloud: value.spawn_cloud?,
                     usage_limit_type: value.usage_limit_type?,
                     workspace_id: value.workspace_id?,
                 })
@@ -1831,8 +1789,6 @@ pub mod types {
                     expires_at: Ok(value.expires_at),
                     key_label: Ok(value.key_label),
                     limit: Ok(value.limit),
-                    spawn_agent: Ok(value.spawn_agent),
-                    spawn_cloud: Ok(value.spawn_cloud),
                     usage_limit_type: Ok(value.usage_limit_type),
                     workspace_id: Ok(value.workspace_id),
                 }

@@ -173,8 +173,6 @@ async fn create_auth_keys_code() {
                 .expires_at(Some("2027-12-31T23:59:59Z".parse().expect("timestamp")))
                 .key_label(Some("My Custom Key".try_into().expect("label")))
                 .limit(Some(100.5))
-                .spawn_agent(Some("my-agent".into()))
-                .spawn_cloud(Some("aws-us-east-1".into()))
                 .usage_limit_type(Some(types::CreateAuthCodeRequestUsageLimitType::Weekly))
                 .workspace_id(Some(WORKSPACE.parse().expect("uuid")))
         })
@@ -199,8 +197,6 @@ async fn create_auth_keys_code() {
             "expires_at": "2027-12-31T23:59:59Z",
             "key_label": "My Custom Key",
             "limit": 100.5,
-            "spawn_agent": "my-agent",
-            "spawn_cloud": "aws-us-east-1",
             "usage_limit_type": "weekly",
             "workspace_id": WORKSPACE,
         })),

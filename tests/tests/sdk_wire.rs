@@ -627,8 +627,6 @@ async fn create_auth_code_with_every_optional_argument() {
         .expires_at(expiry())
         .key_label("My Custom Key")
         .limit(100.5)
-        .spawn_agent("my-agent")
-        .spawn_cloud("aws-us-east-1")
         .usage_limit_type(UsageLimitType::Weekly)
         .workspace_id(workspace())
         .send()
@@ -645,8 +643,6 @@ async fn create_auth_code_with_every_optional_argument() {
                 "expires_at": "2027-12-31T23:59:59Z",
                 "key_label": "My Custom Key",
                 "limit": 100.5,
-                "spawn_agent": "my-agent",
-                "spawn_cloud": "aws-us-east-1",
                 "usage_limit_type": "weekly",
                 "workspace_id": WORKSPACE,
             })),

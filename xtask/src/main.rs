@@ -16,13 +16,16 @@ mod changes;
 
 const SPEC: &str = "spec/openrouter.yaml";
 const OUT: &str = "generated";
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--report FILE]
+const SETTINGS: &str = "spec/codegen.yaml";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--settings FILE] [--out DIR] [--report FILE]
        cargo xtask diff OLD NEW [--markdown]
 
   codegen             regenerate generated/ from spec/openrouter.yaml, printing the API changes
                       since the document generated/ was made from
   codegen --check     exit non-zero with a unified diff if generated/ is stale
   --spec FILE         read another document (default: spec/openrouter.yaml)
+  --settings FILE     which operations to generate (default: spec/codegen.yaml if present,
+                      else all)
   --out DIR           write or check another directory (default: generated)
   --report FILE       also write the API changes as Markdown, for a pull request
   diff OLD NEW        print the API changes between two documents; writes nothing
@@ -44,6 +47,7 @@ enum Task {
 struct Options {
     check: bool,
     spec: Option<String>,
+    settings: Option<String>,
     out: Option<String>,
     report: Option<String>,
 }
@@ -62,6 +66,7 @@ fn parse_codegen(args: &[String]) -> Result<Task, String> {
     let mut options = Options {
         check: false,
         spec: None,
+        settings: None,
         out: None,
         report: None,
     };
@@ -71,6 +76,9 @@ fn parse_codegen(args: &[String]) -> Result<Task, String> {
             "-h" | "--help" => return Ok(Task::Help),
             "--check" => options.check = true,
             "--spec" => options.spec = Some(rest.next().ok_or("--spec needs a file")?.clone()),
+            "--settings" => {
+                options.settings = Some(rest.next().ok_or("--settings needs a file")?.clone())
+            }
             "--out" => options.out = Some(rest.next().ok_or("--out needs a directory")?.clone()),
             "--report" => {
                 options.report = Some(rest.next().ok_or("--report needs a file")?.clone())
@@ -172,7 +180,27 @@ fn codegen(options: Options) -> Result<(), String> {
         name: spec_name,
         text: &text,
     };
-    let files = codegen::generate(source).map_err(|e| e.to_string())?;
+    let settings = read_settings(&root, options.settings.as_deref())?;
+    let generated = codegen::generate_with(source, &settings).map_err(|e| e.to_string())?;
+    // A crate without a single operation is no crate: the reasons are the error.
+    if generated.operations == 0 && !generated.skipped.is_empty() {
+        let reasons: Vec<String> = generated
+            .skipped
+            .iter()
+            .map(|s| format!("{spec_name}: at {}: {}", s.pointer, s.reason))
+            .collect();
+        return Err(reasons.join("\nerror: "));
+    }
+    for skipped in &generated.skipped {
+        eprintln!(
+            "warning: left out {}: {}: at {}: {}",
+            skipped.operation, spec_name, skipped.pointer, skipped.reason
+        );
+    }
+    if let Some(e) = &generated.raw_left_out {
+        eprintln!("warning: no raw feature: {e}");
+    }
+    let files = generated.files;
     let existing = read_tree(&out, out_name)?;
     let record = changes::recorded(&out);
 
@@ -214,6 +242,17 @@ fn codegen(options: Options) -> Result<(), String> {
         files.len()
     );
     Ok(())
+}
+
+/// The settings file given, or `spec/codegen.yaml` when it exists; all operations otherwise.
+fn read_settings(root: &Path, given: Option<&str>) -> Result<codegen::Settings, String> {
+    let (name, path) = match given {
+        Some(name) => (name, PathBuf::from(name)),
+        None if root.join(SETTINGS).is_file() => (SETTINGS, root.join(SETTINGS)),
+        None => return Ok(codegen::Settings::new()),
+    };
+    let text = fs::read_to_string(&path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    codegen::Settings::parse(codegen::Source { name, text: &text }).map_err(|e| e.to_string())
 }
 
 /// Prints the API changes since the document `out` was made from, and writes them as Markdown

@@ -370,6 +370,23 @@ pub(crate) fn readme(api: &Api) -> String {
             ));
         }
     }
+    if !api.skipped.is_empty() {
+        out.push_str("\n## Left out\n\nThese operations could not be generated:\n\n| Operation | Where | Why |\n|---|---|---|\n");
+        for skipped in &api.skipped {
+            out.push_str(&format!(
+                "| `{}` | `{}` | {} |\n",
+                cell(&skipped.operation),
+                cell(&skipped.pointer),
+                cell(&skipped.reason)
+            ));
+        }
+    }
+    if let Some(reason) = &api.raw_left_out {
+        out.push_str(&format!(
+            "\nThere is no `raw` feature: progenitor could not generate its client ({}).\n",
+            cell(reason)
+        ));
+    }
     out.push_str("\n## Common calls\n\n```rust,no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
     out.push_str("// The API key comes from OPENROUTER_API_KEY; without it no Authorization header is sent.\n");
     out.push_str("let client = openrouter::OpenRouter::from_env()?;\n");

@@ -8,7 +8,7 @@ use super::docs;
 use super::types::{
     ident, is_three_state, rename, request_models, response_models, rust_type, type_ident,
 };
-use crate::ir::{Api, Field, Model, ModelKind, Type};
+use crate::ir::{Api, Field, Model, ModelKind, Type, Union};
 
 pub(crate) fn models_rs(api: &Api) -> TokenStream {
     let requests = request_models(api);
@@ -26,6 +26,7 @@ pub(crate) fn models_rs(api: &Api) -> TokenStream {
                 quote!(#item #error_body)
             }
             ModelKind::Enum(values) => enum_item(model, values),
+            ModelKind::Union(union) => union_item(api, model, union, in_response),
             // Carried as their JSON type by the fields that use them.
             ModelKind::Const(_) => quote!(),
         }
@@ -166,6 +167,78 @@ fn enum_item(model: &Model, values: &[String]) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// A union: serialized as the variant's own value; read by its tag when it has one, else as the
+/// first variant that fits, and as `Other` when none does, so a new shape never fails a response.
+fn union_item(api: &Api, model: &Model, union: &Union, in_response: bool) -> TokenStream {
+    let doc = docs::lines(model.description.as_deref().unwrap_or(&model.name));
+    let name = type_ident(&model.name);
+    let variants: Vec<_> = union.variants.iter().map(|v| type_ident(&v.name)).collect();
+    let types: Vec<_> = union
+        .variants
+        .iter()
+        .map(|v| rust_type(api, &v.ty, false))
+        .collect();
+    let variant_docs = union.variants.iter().map(|v| match &v.tag_value {
+        Some(tag) => format!(
+            " `{}`: `{}`",
+            union.tag.as_deref().unwrap_or_default(),
+            tag.escape_debug()
+        ),
+        None => format!(" {}", v.name),
+    });
+    let guards = union
+        .variants
+        .iter()
+        .map(|v| match (&union.tag, &v.tag_value) {
+            (Some(tag), Some(value)) => {
+                quote!(value.get(#tag).and_then(serde_json::Value::as_str) == Some(#value))
+            }
+            _ => quote!(true),
+        });
+    let deserialize = in_response.then(|| {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    #(
+                        if #guards
+                            && let Ok(variant) = <#types as serde::Deserialize>::deserialize(&value)
+                        {
+                            return Ok(Self::#variants(variant));
+                        }
+                    )*
+                    Ok(Self::Other(value))
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        // Variants hold their values inline, as the document shapes them.
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants(#types),)*
+            /// A value of a shape this version of the crate does not know.
+            Other(serde_json::Value),
+        }
+
+        #deserialize
+
+        // Parameters are sent as text: a string variant as itself, any other as JSON.
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match serde_json::to_value(self).map_err(|_| std::fmt::Error)? {
+                    serde_json::Value::String(text) => f.write_str(&text),
+                    other => write!(f, "{other}"),
+                }
             }
         }
     }

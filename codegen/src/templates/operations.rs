@@ -278,7 +278,10 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let body_init = body_model.as_ref().map(|model| {
         let fields = body_fields(api, op).unwrap_or_default().iter().map(|f| {
             let name = ident(&f.name);
-            if f.required {
+            if f.required && f.nullable {
+                // Required and nullable: the struct holds an `Option`; the caller gives a value.
+                quote!(#name: Some(#name),)
+            } else if f.required {
                 quote!(#name,)
             } else {
                 quote!(#name: None,)
@@ -302,7 +305,11 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         let assign = match i.kind {
             InputKind::Param(p) if p.location == Location::Header => {
                 let wire = &p.wire_name;
-                quote!(self.options.header(#wire, value.into());)
+                // Through `Display` when the value is not text (an enum, a number).
+                match p.ty {
+                    Type::String => quote!(self.options.header(#wire, value.into());),
+                    _ => quote!(self.options.header(#wire, value.into().to_string());),
+                }
             }
             InputKind::Param(_) => quote!(self.#name = Some(value.into());),
             InputKind::BodyField(_) => quote!(self.body.#name = Some(value.into());),
@@ -431,25 +438,31 @@ fn send_fn(
         rest = &rest[(end + 1).min(rest.len())..];
     }
     template.push_str(rest);
-    let query = all.iter().filter_map(|i| match i.kind {
-        InputKind::Param(p) if p.location == Location::Query => {
+    // Required pairs start the list; optional ones are pushed when set.
+    let mut required_query = Vec::new();
+    let mut optional_query = Vec::new();
+    for i in all {
+        if let InputKind::Param(p) = i.kind
+            && p.location == Location::Query
+        {
             let name = ident(&i.name);
             let wire = &p.wire_name;
-            let text = to_text(i.ty, quote!(value));
-            Some(if i.required {
+            if i.required {
                 let text = to_text(i.ty, quote!(self.#name));
-                quote!(query.push((#wire, #text));)
+                required_query.push(quote!((#wire, #text)));
             } else {
-                quote!(if let Some(value) = &self.#name { query.push((#wire, #text)); })
-            })
+                let text = to_text(i.ty, quote!(value));
+                optional_query
+                    .push(quote!(if let Some(value) = &self.#name { query.push((#wire, #text)); }));
+            }
         }
-        _ => None,
-    });
+    }
     let has_query = op.params.iter().any(|p| p.location == Location::Query);
+    let query_mut = (!optional_query.is_empty()).then(|| quote!(mut));
     let query = has_query.then(|| {
         quote! {
-            let mut query: Vec<(&str, String)> = Vec::new();
-            #(#query)*
+            let #query_mut query: Vec<(&str, String)> = vec![#(#required_query),*];
+            #(#optional_query)*
             if !query.is_empty() {
                 request = request.query(&query);
             }

@@ -61,6 +61,10 @@ fn sample(api: &Api, ty: &Type, secret: bool, fill: Fill, depth: usize) -> Value
             }
             Some(ModelKind::Enum(values)) => json!(values.first().cloned().unwrap_or_default()),
             Some(ModelKind::Const(value)) => value.clone(),
+            Some(ModelKind::Union(union)) => match union.variants.first() {
+                Some(variant) => sample(api, &variant.ty, false, fill, depth + 1),
+                None => Value::Null,
+            },
             None => Value::Null,
         },
     }

@@ -83,7 +83,7 @@ fn const_type(value: &Value) -> TokenStream {
     }
 }
 
-/// Models reachable from `roots`, following struct fields, arrays and maps.
+/// Models reachable from `roots`, following struct fields, union variants, arrays and maps.
 pub(crate) fn reachable<'a>(
     api: &Api,
     roots: impl IntoIterator<Item = &'a Type>,
@@ -93,11 +93,13 @@ pub(crate) fn reachable<'a>(
     while let Some(ty) = stack.pop() {
         match ty {
             Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner) => stack.push(inner),
-            Type::Named(name) => {
-                if seen.insert(name.clone())
-                    && let Some(ModelKind::Struct(fields)) = api.models.get(name).map(|m| &m.kind)
-                {
-                    stack.extend(fields.iter().map(|f| &f.ty));
+            Type::Named(name) if seen.insert(name.clone()) => {
+                match api.models.get(name).map(|m| &m.kind) {
+                    Some(ModelKind::Struct(fields)) => stack.extend(fields.iter().map(|f| &f.ty)),
+                    Some(ModelKind::Union(union)) => {
+                        stack.extend(union.variants.iter().map(|v| &v.ty))
+                    }
+                    _ => {}
                 }
             }
             _ => {}
