@@ -168,7 +168,14 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation) -> String {
     let required: Vec<String> = all
         .iter()
         .filter(|i| i.required)
-        .map(|i| example_literal(api, i.ty, i.example).unwrap_or_default())
+        // A value with no literal form (a struct or union) is the caller's to build.
+        .map(|i| {
+            example_literal(api, i.ty, i.example).unwrap_or_else(|| {
+                let ty = super::types::rust_type(api, i.ty, i.secret).to_string();
+                let ty = ty.replace(' ', "").replace("crate::", "openrouter::");
+                format!("{{ let value: {ty} = todo!(); value }}")
+            })
+        })
         .collect();
     let mut call = format!(
         "let response = client\n    .{}()\n    .{}({})\n",
