@@ -120,7 +120,16 @@ fn generate_here(source: Source<'_>, settings: &Settings) -> Result<Generated, E
         }
     };
     // progenitor's client is an optional extra: without it the crate is still whole.
-    let (raw, raw_left_out) = match raw::generate(source.name, &view, &api.secret_fields()) {
+    let no_operations = api.groups.iter().all(|g| g.operations.is_empty());
+    let generated_raw = if no_operations {
+        // Nothing to call: progenitor's client would be an empty shell.
+        Ok(raw::Raw::Unavailable(
+            "the document has no operations".into(),
+        ))
+    } else {
+        raw::generate(source.name, &view, &api.secret_fields())
+    };
+    let (raw, raw_left_out) = match generated_raw {
         Ok(raw) => (raw, None),
         Err(e) => (raw::left_out(&e), Some(e)),
     };

@@ -50,6 +50,14 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Value, Error> {
             format!("the document nests more than {MAX_DEPTH} levels deep here"),
         ));
     }
+    let mut value = value;
+    // OpenAPI 3.1 allows a document without paths (webhooks or components only): its client
+    // has no operations.
+    if let Some(root) = value.as_object_mut()
+        && !root.contains_key("paths")
+    {
+        root.insert("paths".into(), Value::Object(Default::default()));
+    }
     Ok(value)
 }
 

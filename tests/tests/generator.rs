@@ -142,6 +142,7 @@ fixture_snapshots! {
     fixture_hostile_names => "hostile-names.yaml",
     fixture_hostile_text => "hostile-text.yaml",
     fixture_recursion => "recursion.yaml",
+    fixture_no_paths => "no-paths.yaml",
     fixture_unions => "unions.yaml",
     fixture_unions_3_0 => "unions-3-0.yaml",
 }

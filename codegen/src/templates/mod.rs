@@ -233,6 +233,10 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
             pub struct RawIsOptIn;
         }
     });
+    // Without operations nothing sends a request: the runtime is there, unused.
+    let no_operations = api.groups.iter().all(|g| g.operations.is_empty()).then(|| {
+        quote!(#![allow(dead_code, unused_variables, reason = "the document has no operations")])
+    });
     let sign_in_pkce = has_openrouter_sign_in(api).then(|| {
         quote!(
             pub mod pkce;
@@ -253,6 +257,7 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
         #doc
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
+        #no_operations
 
         mod client;
         mod error;
