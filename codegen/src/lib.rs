@@ -134,9 +134,12 @@ fn generate_here(source: Source<'_>, settings: &Settings) -> Result<Generated, E
         Err(e) => (raw::left_out(&e), Some(e)),
     };
     api.skipped = skipped.clone();
-    api.raw_left_out = raw_left_out
-        .as_ref()
-        .map(|e| format!("at {}: {}", e.location, e.message));
+    // Whatever kept progenitor's client out (an error, repeated names, no operations), the
+    // crate's docs say so.
+    api.raw_left_out = match &raw {
+        raw::Raw::Module(_) => None,
+        raw::Raw::Unavailable(reason) => Some(reason.clone()),
+    };
     let mut files = emit::crate_files(source.name, &api, &raw)?;
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str(&Provenance::of(source.text).cargo_toml_table());

@@ -745,3 +745,22 @@ fn selection_leaves_out_what_cannot_be_generated() {
     .unwrap_err();
     assert_eq!(e.location, "/tags/0");
 }
+
+/// Whatever keeps progenitor's client out, the crate's docs stop offering it and say why.
+#[test]
+fn docs_say_why_there_is_no_raw_module() {
+    for fixture in [
+        "tests/fixtures/hostile-names.yaml",
+        "tests/fixtures/no-paths.yaml",
+    ] {
+        let files = generate(fixture);
+        assert!(
+            !files["src/lib.rs"].contains("With the `raw` feature"),
+            "{fixture}"
+        );
+        assert!(
+            files["README.md"].contains("There is no `raw` feature"),
+            "{fixture}"
+        );
+    }
+}
