@@ -127,7 +127,16 @@ impl Method {
     }
 }
 
-impl From<Method> for crate::models::CodeChallengeMethod {
+impl From<Method> for crate::models::CreateAuthCodeRequestCodeChallengeMethod {
+    fn from(method: Method) -> Self {
+        match method {
+            Method::S256 => Self::S256,
+            Method::Plain => Self::Plain,
+        }
+    }
+}
+
+impl From<Method> for crate::models::ExchangeAuthCodeRequestCodeChallengeMethod {
     fn from(method: Method) -> Self {
         match method {
             Method::S256 => Self::S256,

@@ -326,9 +326,9 @@ fn is_secret(wire_name: &str, schema: &Value) -> bool {
 
 /// Builds the IR from the original document (already validated by `load`).
 pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
-    // Same-shaped error schemas share one model, as in the 3.0.3 view; differing ones stay typed.
+    // Error schemas keep their own components' names even when they have one shape (only
+    // progenitor's 3.0 view merges them), so a change to one never renames the others.
     let mut merged = original.clone();
-    crate::normalize::merge_error_schemas(&mut merged, false);
     if let Some(origin) = origin(original) {
         absolute_links(&mut merged, &origin);
     }
@@ -993,8 +993,7 @@ impl Builder<'_> {
                 .into_iter()
                 .filter(|v| seen.insert(v.clone()))
                 .collect();
-            let name = self.enum_name(hint, &strings);
-            let name = self.insert_model(&name, schema, ModelKind::Enum(strings));
+            let name = self.insert_model(hint, schema, ModelKind::Enum(strings));
             return Ok(Resolved {
                 ty: Type::Named(name),
                 nullable,
@@ -1202,24 +1201,9 @@ impl Builder<'_> {
             })?;
         for (wire_name, prop) in props {
             let at = join(&join(pointer, "properties"), wire_name);
-            // An inline enum is named after its field (`LimitReset`) unless another type has
-            // that name; other inline types are named after their parent and field.
-            // Fields of the same name and values share the enum (`code_challenge_method`).
-            let short = names::camel(wire_name);
-            let values: Option<Vec<String>> =
-                prop.get("enum").and_then(Value::as_array).map(|vs| {
-                    vs.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                });
-            let hint = match (self.models.get(&short), values) {
-                (None, Some(_)) => short,
-                (Some(model), Some(values)) if model.kind == ModelKind::Enum(values.clone()) => {
-                    short
-                }
-                _ => format!("{parent}{short}"),
-            };
+            // An inline type is named after its parent and field (`ApiKeyLimitReset`): a function
+            // of its own place, so an edit elsewhere never renames it.
+            let hint = format!("{parent}{}", names::camel(wire_name));
             let resolved = self.resolve_schema(prop, &at, &hint)?;
             let secret = resolved.ty == Type::String && is_secret(wire_name, prop);
             fields.push(Field {
@@ -1243,23 +1227,11 @@ impl Builder<'_> {
         Ok(fields)
     }
 
-    /// The enum's name: `hint`, unless a different type already has it.
-    fn enum_name(&self, hint: &str, values: &[String]) -> String {
-        match self.models.get(hint) {
-            Some(model) if model.kind != ModelKind::Enum(values.to_vec()) => format!("{hint}Enum"),
-            _ => hint.to_owned(),
-        }
-    }
-
-    /// Adds a model under `hint` and returns its name. A model of the same kind already there is
-    /// shared; a different one keeps the name, and this one gets a suffix.
+    /// Adds a model under `hint` and returns its name. Equal models in different places stay
+    /// apart: a name never depends on whether another schema happens to be equal. Should two
+    /// places give the same name, the one read later gets a suffix.
     fn insert_model(&mut self, hint: &str, schema: &Value, kind: ModelKind) -> String {
         let hint = names::camel(hint);
-        if let Some(model) = self.models.get(&hint)
-            && model.kind == kind
-        {
-            return hint;
-        }
         // A component takes the name claimed for it; everything else claims a free one.
         let own_component = self
             .in_progress

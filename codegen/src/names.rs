@@ -12,6 +12,15 @@
 //! [`Namespace`] resolves collisions: names are claimed in document order, and a name already
 //! taken (by an earlier name or by the emitted crate itself) gets the first free suffix
 //! `_2`, `_3`, ... in snake case or `2`, `3`, ... in camel case.
+//!
+//! A type's name comes from its own place in the document, never from what other schemas look
+//! like, so an edit to one schema renames nothing elsewhere. A component keeps its name (claimed
+//! before any inline type). An inline schema is named after its parent and field
+//! (`ApiKey.limit_reset` → `ApiKeyLimitReset`); an operation's inline body, response, error and
+//! parameter types after the operation (`CreateKeyRequest`, `CreateKeyResponse`,
+//! `CreateKeyError404`, `ListKeysOrder`); array items and map values add `Item` and `Value`;
+//! union members add their tag value or `Variant1`, `Variant2`, .... Equal schemas in two places
+//! are two types: a type shared on purpose comes from a shared component.
 
 use std::collections::BTreeSet;
 

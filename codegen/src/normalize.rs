@@ -34,7 +34,7 @@ pub(crate) fn to_openapi_3_0(file: &str, doc: &Value) -> Result<Value, Error> {
     }
     let n = Normalizer { file };
     n.document(&mut out)?;
-    merge_error_schemas(&mut out, true);
+    merge_error_schemas(&mut out);
     Ok(out)
 }
 
@@ -361,9 +361,9 @@ pub(crate) fn is_error_status(status: &str) -> bool {
 
 /// progenitor requires one error type per operation. OpenRouter declares seven error schemas of
 /// one shape (`BadRequestResponse`, `NotFoundResponse`, ...); they merge into `ErrorResponse`
-/// (the SDK shares the type too). With `untype_differing`, an operation whose errors still differ
-/// gets untyped JSON errors, as progenitor needs; the IR keeps them typed per status instead.
-pub(crate) fn merge_error_schemas(doc: &mut Value, untype_differing: bool) {
+/// in this view only. An operation whose errors still differ gets untyped JSON errors, as
+/// progenitor needs; the IR keeps every error typed by its own component instead.
+pub(crate) fn merge_error_schemas(doc: &mut Value) {
     let per_operation = error_schemas(doc);
     // Component schemas referenced by error responses, grouped by shape.
     let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -426,7 +426,7 @@ pub(crate) fn merge_error_schemas(doc: &mut Value, untype_differing: bool) {
             })
             .collect();
         for (pointer, schema) in schemas {
-            let replacement = if distinct.len() > 1 && untype_differing {
+            let replacement = if distinct.len() > 1 {
                 json!({"description": format!("Untyped: the error responses of {op} differ in shape.")})
             } else if let Some(target) = component_name(schema).and_then(|n| rename.get(n)) {
                 json!({"$ref": format!("#/components/schemas/{target}")})

@@ -164,7 +164,7 @@ impl<'a> ApiKeys<'a> {
     /// | `expires_at` | body | date-time | no, nullable | Optional ISO 8601 UTC timestamp at which the API key should expire. Only UTC is accepted; timestamps in other time zones are rejected |
     /// | `include_byok_in_limit` | body | boolean | no | Whether BYOK usage counts toward the limit |
     /// | `limit` | body | number | no, nullable | Optional spending cap for the API key, in USD |
-    /// | `limit_reset` | body | [`LimitReset`](crate::models::LimitReset): `daily`, `weekly`, `monthly` | no, nullable | How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
+    /// | `limit_reset` | body | [`CreateApiKeyRequestLimitReset`](crate::models::CreateApiKeyRequestLimitReset): `daily`, `weekly`, `monthly` | no, nullable | How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
     /// | `name` | body | string | yes | Name to give the new API key |
     /// | `workspace_id` | body | uuid | no | Workspace in which to create the API key; when omitted, the default workspace is used. |
     ///
@@ -326,7 +326,7 @@ impl<'a> ApiKeys<'a> {
     /// | `disabled` | body | boolean | no | Whether the API key should be disabled |
     /// | `include_byok_in_limit` | body | boolean | no | Whether BYOK usage counts toward the limit |
     /// | `limit` | body | number | no, nullable | New spending cap for the API key, in USD |
-    /// | `limit_reset` | body | [`LimitReset`](crate::models::LimitReset): `daily`, `weekly`, `monthly` | no, nullable | New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
+    /// | `limit_reset` | body | [`UpdateApiKeyRequestLimitReset`](crate::models::UpdateApiKeyRequestLimitReset): `daily`, `weekly`, `monthly` | no, nullable | New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday. |
     /// | `name` | body | string | no | Name to rename the API key to |
     ///
     /// # Retries
@@ -478,9 +478,9 @@ impl<'a> std::future::IntoFuture for GetCurrentKeyMetadataRequest<'a> {
 #[non_exhaustive]
 pub enum GetCurrentKeyMetadataError {
     /// 401: Unauthorized: authentication is missing or the credentials are invalid
-    Unauthorized(ApiError<crate::models::ErrorResponse>),
+    Unauthorized(ApiError<crate::models::UnauthorizedResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),
@@ -765,13 +765,13 @@ impl<'a> std::future::IntoFuture for ListRequest<'a> {
 #[non_exhaustive]
 pub enum ListError {
     /// 400: Bad request: the parameters are invalid or the input is malformed
-    BadRequest(ApiError<crate::models::ErrorResponse>),
+    BadRequest(ApiError<crate::models::BadRequestResponse>),
     /// 401: Unauthorized: authentication is missing or the credentials are invalid
-    Unauthorized(ApiError<crate::models::ErrorResponse>),
+    Unauthorized(ApiError<crate::models::UnauthorizedResponse>),
     /// 429: Too many requests: the rate limit has been exceeded
-    TooManyRequests(ApiError<crate::models::ErrorResponse>),
+    TooManyRequests(ApiError<crate::models::TooManyRequestsResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),
@@ -988,7 +988,7 @@ impl<'a> CreateRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn limit_reset(
         mut self,
-        value: impl Into<crate::Nullable<crate::models::LimitReset>>,
+        value: impl Into<crate::Nullable<crate::models::CreateApiKeyRequestLimitReset>>,
     ) -> Self {
         self.body.limit_reset = Some(value.into());
         self
@@ -1109,15 +1109,15 @@ impl<'a> std::future::IntoFuture for CreateRequest<'a> {
 #[non_exhaustive]
 pub enum CreateError {
     /// 400: Bad request: the parameters are invalid or the input is malformed
-    BadRequest(ApiError<crate::models::ErrorResponse>),
+    BadRequest(ApiError<crate::models::BadRequestResponse>),
     /// 401: Unauthorized: authentication is missing or the credentials are invalid
-    Unauthorized(ApiError<crate::models::ErrorResponse>),
+    Unauthorized(ApiError<crate::models::UnauthorizedResponse>),
     /// 403: Forbidden: the credentials are valid but do not grant the required permissions
-    Forbidden(ApiError<crate::models::ErrorResponse>),
+    Forbidden(ApiError<crate::models::ForbiddenResponse>),
     /// 429: Too many requests: the rate limit has been exceeded
-    TooManyRequests(ApiError<crate::models::ErrorResponse>),
+    TooManyRequests(ApiError<crate::models::TooManyRequestsResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),
@@ -1388,13 +1388,13 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
 #[non_exhaustive]
 pub enum GetError {
     /// 401: Unauthorized: authentication is missing or the credentials are invalid
-    Unauthorized(ApiError<crate::models::ErrorResponse>),
+    Unauthorized(ApiError<crate::models::UnauthorizedResponse>),
     /// 404: Not found: the requested resource does not exist
-    NotFound(ApiError<crate::models::ErrorResponse>),
+    NotFound(ApiError<crate::models::NotFoundResponse>),
     /// 429: Too many requests: the rate limit has been exceeded
-    TooManyRequests(ApiError<crate::models::ErrorResponse>),
+    TooManyRequests(ApiError<crate::models::TooManyRequestsResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),
@@ -1666,13 +1666,13 @@ impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
 #[non_exhaustive]
 pub enum DeleteError {
     /// 401: Unauthorized: authentication is missing or the credentials are invalid
-    Unauthorized(ApiError<crate::models::ErrorResponse>),
+    Unauthorized(ApiError<crate::models::UnauthorizedResponse>),
     /// 404: Not found: the requested resource does not exist
-    NotFound(ApiError<crate::models::ErrorResponse>),
+    NotFound(ApiError<crate::models::NotFoundResponse>),
     /// 429: Too many requests: the rate limit has been exceeded
-    TooManyRequests(ApiError<crate::models::ErrorResponse>),
+    TooManyRequests(ApiError<crate::models::TooManyRequestsResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),
@@ -1873,7 +1873,7 @@ impl<'a> UpdateRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn limit_reset(
         mut self,
-        value: impl Into<crate::Nullable<crate::models::LimitReset>>,
+        value: impl Into<crate::Nullable<crate::models::UpdateApiKeyRequestLimitReset>>,
     ) -> Self {
         self.body.limit_reset = Some(value.into());
         self
@@ -1994,15 +1994,15 @@ impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
 #[non_exhaustive]
 pub enum UpdateError {
     /// 400: Bad request: the parameters are invalid or the input is malformed
-    BadRequest(ApiError<crate::models::ErrorResponse>),
+    BadRequest(ApiError<crate::models::BadRequestResponse>),
     /// 401: Unauthorized: authentication is missing or the credentials are invalid
-    Unauthorized(ApiError<crate::models::ErrorResponse>),
+    Unauthorized(ApiError<crate::models::UnauthorizedResponse>),
     /// 404: Not found: the requested resource does not exist
-    NotFound(ApiError<crate::models::ErrorResponse>),
+    NotFound(ApiError<crate::models::NotFoundResponse>),
     /// 429: Too many requests: the rate limit has been exceeded
-    TooManyRequests(ApiError<crate::models::ErrorResponse>),
+    TooManyRequests(ApiError<crate::models::TooManyRequestsResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),

@@ -91,7 +91,9 @@ impl PendingLogin {
             .oauth()
             .exchange_auth_code_for_api_key(code)
             .code_verifier(self.verifier.expose_secret())
-            .code_challenge_method(crate::models::CodeChallengeMethod::from(self.method))
+            .code_challenge_method(
+                crate::models::ExchangeAuthCodeRequestCodeChallengeMethod::from(self.method),
+            )
             .send()
             .await
             .map_err(LoginError::Exchange)?;

@@ -74,76 +74,77 @@ pub struct AuthCode {
     /// A credential: `Debug` and `Display` print `[redacted]`.
     pub id: crate::SecretString,
 }
-/// Method that was used to derive the code challenge
-///
-/// Open: a value this version does not know is kept in `Unknown`, and any string can be
-/// sent with `From<&str>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Bad request: the parameters are invalid or the input is malformed
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub enum CodeChallengeMethod {
-    /// `S256`
-    S256,
-    /// `plain`
-    Plain,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+pub struct BadRequestResponse {
+    /// Error payload carried by BadRequestResponse
+    pub error: crate::models::BadRequestResponseErrorData,
+    /// `openrouter_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
-impl CodeChallengeMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S256 => "S256",
-            Self::Plain => "plain",
-            Self::Unknown(value) => value,
-        }
+impl crate::ErrorBody for BadRequestResponse {
+    fn code(&self) -> Option<i64> {
+        Some(self.error.code)
+    }
+    fn message(&self) -> Option<&str> {
+        Some(&self.error.message)
+    }
+    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.error.metadata.as_ref()
     }
 }
-impl From<&str> for CodeChallengeMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "S256" => Self::S256,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_owned()),
-        }
+/// Error payload carried by BadRequestResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BadRequestResponseErrorData {
+    /// `code`.
+    pub code: i64,
+    /// `message`.
+    pub message: String,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+/// Conflict: the resource clashes with another request or was changed concurrently
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConflictResponse {
+    /// Error payload carried by ConflictResponse
+    pub error: crate::models::ConflictResponseErrorData,
+    /// `openrouter_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+impl crate::ErrorBody for ConflictResponse {
+    fn code(&self) -> Option<i64> {
+        Some(self.error.code)
+    }
+    fn message(&self) -> Option<&str> {
+        Some(&self.error.message)
+    }
+    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.error.metadata.as_ref()
     }
 }
-impl From<String> for CodeChallengeMethod {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl From<&str> for crate::Nullable<CodeChallengeMethod> {
-    fn from(value: &str) -> Self {
-        crate::Nullable::Value(CodeChallengeMethod::from(value))
-    }
-}
-impl From<String> for crate::Nullable<CodeChallengeMethod> {
-    fn from(value: String) -> Self {
-        crate::Nullable::Value(CodeChallengeMethod::from(value))
-    }
-}
-impl std::str::FromStr for CodeChallengeMethod {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for CodeChallengeMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for CodeChallengeMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CodeChallengeMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+/// Error payload carried by ConflictResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConflictResponseErrorData {
+    /// `code`.
+    pub code: i64,
+    /// `message`.
+    pub message: String,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// Body for creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -175,7 +176,9 @@ pub struct CreateApiKeyRequest {
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_reset: Option<crate::Nullable<crate::models::LimitReset>>,
+    pub limit_reset: Option<
+        crate::Nullable<crate::models::CreateApiKeyRequestLimitReset>,
+    >,
     /// Name to give the new API key
     ///
     /// Constraints: at least 1 characters.
@@ -185,6 +188,81 @@ pub struct CreateApiKeyRequest {
     /// Constraints: format `uuid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
+}
+/// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
+///
+/// Open: a value this version does not know is kept in `Unknown`, and any string can be
+/// sent with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateApiKeyRequestLimitReset {
+    /// `daily`
+    Daily,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+impl CreateApiKeyRequestLimitReset {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateApiKeyRequestLimitReset {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for CreateApiKeyRequestLimitReset {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<&str> for crate::Nullable<CreateApiKeyRequestLimitReset> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(CreateApiKeyRequestLimitReset::from(value))
+    }
+}
+impl From<String> for crate::Nullable<CreateApiKeyRequestLimitReset> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(CreateApiKeyRequestLimitReset::from(value))
+    }
+}
+impl std::str::FromStr for CreateApiKeyRequestLimitReset {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for CreateApiKeyRequestLimitReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateApiKeyRequestLimitReset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateApiKeyRequestLimitReset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 /// Result of creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -210,7 +288,9 @@ pub struct CreateAuthCodeRequest {
     pub code_challenge: Option<String>,
     /// Method that was used to derive the code challenge
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_challenge_method: Option<crate::models::CodeChallengeMethod>,
+    pub code_challenge_method: Option<
+        crate::models::CreateAuthCodeRequestCodeChallengeMethod,
+    >,
     /// Optional time at which the API key that will be created expires
     ///
     /// Constraints: format `date-time`.
@@ -228,12 +308,158 @@ pub struct CreateAuthCodeRequest {
     pub limit: Option<f64>,
     /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_limit_type: Option<crate::models::UsageLimitType>,
+    pub usage_limit_type: Option<crate::models::CreateAuthCodeRequestUsageLimitType>,
     /// Optional ID of the workspace the API key should belong to
     ///
     /// Constraints: format `uuid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
+}
+/// Method that was used to derive the code challenge
+///
+/// Open: a value this version does not know is kept in `Unknown`, and any string can be
+/// sent with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAuthCodeRequestCodeChallengeMethod {
+    /// `S256`
+    S256,
+    /// `plain`
+    Plain,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+impl CreateAuthCodeRequestCodeChallengeMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S256 => "S256",
+            Self::Plain => "plain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateAuthCodeRequestCodeChallengeMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "S256" => Self::S256,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for CreateAuthCodeRequestCodeChallengeMethod {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<&str> for crate::Nullable<CreateAuthCodeRequestCodeChallengeMethod> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(CreateAuthCodeRequestCodeChallengeMethod::from(value))
+    }
+}
+impl From<String> for crate::Nullable<CreateAuthCodeRequestCodeChallengeMethod> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(CreateAuthCodeRequestCodeChallengeMethod::from(value))
+    }
+}
+impl std::str::FromStr for CreateAuthCodeRequestCodeChallengeMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for CreateAuthCodeRequestCodeChallengeMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateAuthCodeRequestCodeChallengeMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAuthCodeRequestCodeChallengeMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+/// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
+///
+/// Open: a value this version does not know is kept in `Unknown`, and any string can be
+/// sent with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAuthCodeRequestUsageLimitType {
+    /// `daily`
+    Daily,
+    /// `weekly`
+    Weekly,
+    /// `monthly`
+    Monthly,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+impl CreateAuthCodeRequestUsageLimitType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for CreateAuthCodeRequestUsageLimitType {
+    fn from(value: &str) -> Self {
+        match value {
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for CreateAuthCodeRequestUsageLimitType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<&str> for crate::Nullable<CreateAuthCodeRequestUsageLimitType> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(CreateAuthCodeRequestUsageLimitType::from(value))
+    }
+}
+impl From<String> for crate::Nullable<CreateAuthCodeRequestUsageLimitType> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(CreateAuthCodeRequestUsageLimitType::from(value))
+    }
+}
+impl std::str::FromStr for CreateAuthCodeRequestUsageLimitType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for CreateAuthCodeRequestUsageLimitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for CreateAuthCodeRequestUsageLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateAuthCodeRequestUsageLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 /// Result of creating an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -308,42 +534,6 @@ pub struct DeleteApiKeyResponse {
     /// Always `true`.
     pub deleted: bool,
 }
-/// The error body shared by every declared error status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ErrorResponse {
-    /// Part of ErrorResponse, shared by every declared error status.
-    pub error: crate::models::ErrorResponseErrorData,
-    /// `openrouter_metadata`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-}
-impl crate::ErrorBody for ErrorResponse {
-    fn code(&self) -> Option<i64> {
-        Some(self.error.code)
-    }
-    fn message(&self) -> Option<&str> {
-        Some(&self.error.message)
-    }
-    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
-        self.error.metadata.as_ref()
-    }
-}
-/// Part of ErrorResponse, shared by every declared error status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ErrorResponseErrorData {
-    /// `code`.
-    pub code: i64,
-    /// `message`.
-    pub message: String,
-    /// `metadata`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-}
 /// Body for exchanging an authorization code for an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -357,13 +547,84 @@ pub struct ExchangeAuthCodeRequest {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_challenge_method: Option<
-        crate::Nullable<crate::models::CodeChallengeMethod>,
+        crate::Nullable<crate::models::ExchangeAuthCodeRequestCodeChallengeMethod>,
     >,
     /// Code verifier; needed when a code_challenge was sent with the authorization request
     ///
     /// A credential: `Debug` and `Display` print `[redacted]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_verifier: Option<crate::SecretString>,
+}
+/// Method that was used to derive the code challenge
+///
+/// Open: a value this version does not know is kept in `Unknown`, and any string can be
+/// sent with `From<&str>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExchangeAuthCodeRequestCodeChallengeMethod {
+    /// `S256`
+    S256,
+    /// `plain`
+    Plain,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+impl ExchangeAuthCodeRequestCodeChallengeMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S256 => "S256",
+            Self::Plain => "plain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for ExchangeAuthCodeRequestCodeChallengeMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "S256" => Self::S256,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl From<String> for ExchangeAuthCodeRequestCodeChallengeMethod {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl From<&str> for crate::Nullable<ExchangeAuthCodeRequestCodeChallengeMethod> {
+    fn from(value: &str) -> Self {
+        crate::Nullable::Value(ExchangeAuthCodeRequestCodeChallengeMethod::from(value))
+    }
+}
+impl From<String> for crate::Nullable<ExchangeAuthCodeRequestCodeChallengeMethod> {
+    fn from(value: String) -> Self {
+        crate::Nullable::Value(ExchangeAuthCodeRequestCodeChallengeMethod::from(value))
+    }
+}
+impl std::str::FromStr for ExchangeAuthCodeRequestCodeChallengeMethod {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for ExchangeAuthCodeRequestCodeChallengeMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ExchangeAuthCodeRequestCodeChallengeMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ExchangeAuthCodeRequestCodeChallengeMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 /// Result of exchanging an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -376,80 +637,77 @@ pub struct ExchangeAuthCodeResponse {
     /// ID of the user that the API key belongs to
     pub user_id: Option<String>,
 }
-/// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
-///
-/// Open: a value this version does not know is kept in `Unknown`, and any string can be
-/// sent with `From<&str>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Forbidden: the credentials are valid but do not grant the required permissions
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub enum LimitReset {
-    /// `daily`
-    Daily,
-    /// `weekly`
-    Weekly,
-    /// `monthly`
-    Monthly,
-    /// A value this version of the crate does not know.
-    Unknown(String),
+pub struct ForbiddenResponse {
+    /// Error payload carried by ForbiddenResponse
+    pub error: crate::models::ForbiddenResponseErrorData,
+    /// `openrouter_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
-impl LimitReset {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "daily",
-            Self::Weekly => "weekly",
-            Self::Monthly => "monthly",
-            Self::Unknown(value) => value,
-        }
+impl crate::ErrorBody for ForbiddenResponse {
+    fn code(&self) -> Option<i64> {
+        Some(self.error.code)
+    }
+    fn message(&self) -> Option<&str> {
+        Some(&self.error.message)
+    }
+    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.error.metadata.as_ref()
     }
 }
-impl From<&str> for LimitReset {
-    fn from(value: &str) -> Self {
-        match value {
-            "daily" => Self::Daily,
-            "weekly" => Self::Weekly,
-            "monthly" => Self::Monthly,
-            other => Self::Unknown(other.to_owned()),
-        }
+/// Error payload carried by ForbiddenResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ForbiddenResponseErrorData {
+    /// `code`.
+    pub code: i64,
+    /// `message`.
+    pub message: String,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+/// Internal server error: the server ran into an unexpected failure
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct InternalServerResponse {
+    /// Error payload carried by InternalServerResponse
+    pub error: crate::models::InternalServerResponseErrorData,
+    /// `openrouter_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+impl crate::ErrorBody for InternalServerResponse {
+    fn code(&self) -> Option<i64> {
+        Some(self.error.code)
+    }
+    fn message(&self) -> Option<&str> {
+        Some(&self.error.message)
+    }
+    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.error.metadata.as_ref()
     }
 }
-impl From<String> for LimitReset {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl From<&str> for crate::Nullable<LimitReset> {
-    fn from(value: &str) -> Self {
-        crate::Nullable::Value(LimitReset::from(value))
-    }
-}
-impl From<String> for crate::Nullable<LimitReset> {
-    fn from(value: String) -> Self {
-        crate::Nullable::Value(LimitReset::from(value))
-    }
-}
-impl std::str::FromStr for LimitReset {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for LimitReset {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for LimitReset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for LimitReset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
+/// Error payload carried by InternalServerResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct InternalServerResponseErrorData {
+    /// `code`.
+    pub code: i64,
+    /// `message`.
+    pub message: String,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// A list of API keys
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -457,6 +715,42 @@ impl<'de> serde::Deserialize<'de> for LimitReset {
 pub struct ListApiKeysResponse {
     /// The API keys
     pub data: Vec<crate::models::ApiKey>,
+}
+/// Not found: the requested resource does not exist
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NotFoundResponse {
+    /// Error payload carried by NotFoundResponse
+    pub error: crate::models::NotFoundResponseErrorData,
+    /// `openrouter_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+impl crate::ErrorBody for NotFoundResponse {
+    fn code(&self) -> Option<i64> {
+        Some(self.error.code)
+    }
+    fn message(&self) -> Option<&str> {
+        Some(&self.error.message)
+    }
+    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.error.metadata.as_ref()
+    }
+}
+/// Error payload carried by NotFoundResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NotFoundResponseErrorData {
+    /// `code`.
+    pub code: i64,
+    /// `message`.
+    pub message: String,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// Legacy rate limit details of a key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -468,6 +762,78 @@ pub struct RateLimit {
     pub note: String,
     /// Requests permitted per interval
     pub requests: i64,
+}
+/// Too many requests: the rate limit has been exceeded
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TooManyRequestsResponse {
+    /// Error payload carried by TooManyRequestsResponse
+    pub error: crate::models::TooManyRequestsResponseErrorData,
+    /// `openrouter_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+impl crate::ErrorBody for TooManyRequestsResponse {
+    fn code(&self) -> Option<i64> {
+        Some(self.error.code)
+    }
+    fn message(&self) -> Option<&str> {
+        Some(&self.error.message)
+    }
+    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.error.metadata.as_ref()
+    }
+}
+/// Error payload carried by TooManyRequestsResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TooManyRequestsResponseErrorData {
+    /// `code`.
+    pub code: i64,
+    /// `message`.
+    pub message: String,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+/// Unauthorized: authentication is missing or the credentials are invalid
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UnauthorizedResponse {
+    /// Error payload carried by UnauthorizedResponse
+    pub error: crate::models::UnauthorizedResponseErrorData,
+    /// `openrouter_metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openrouter_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `user_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+impl crate::ErrorBody for UnauthorizedResponse {
+    fn code(&self) -> Option<i64> {
+        Some(self.error.code)
+    }
+    fn message(&self) -> Option<&str> {
+        Some(&self.error.message)
+    }
+    fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.error.metadata.as_ref()
+    }
+}
+/// Error payload carried by UnauthorizedResponse
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UnauthorizedResponseErrorData {
+    /// `code`.
+    pub code: i64,
+    /// `message`.
+    pub message: String,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// Body for updating an API key; every field is optional
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -488,18 +854,20 @@ pub struct UpdateApiKeyRequest {
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit_reset: Option<crate::Nullable<crate::models::LimitReset>>,
+    pub limit_reset: Option<
+        crate::Nullable<crate::models::UpdateApiKeyRequestLimitReset>,
+    >,
     /// Name to rename the API key to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-/// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
+/// New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
 /// sent with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum UsageLimitType {
+pub enum UpdateApiKeyRequestLimitReset {
     /// `daily`
     Daily,
     /// `weekly`
@@ -509,7 +877,7 @@ pub enum UsageLimitType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-impl UsageLimitType {
+impl UpdateApiKeyRequestLimitReset {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -520,7 +888,7 @@ impl UsageLimitType {
         }
     }
 }
-impl From<&str> for UsageLimitType {
+impl From<&str> for UpdateApiKeyRequestLimitReset {
     fn from(value: &str) -> Self {
         match value {
             "daily" => Self::Daily,
@@ -530,38 +898,38 @@ impl From<&str> for UsageLimitType {
         }
     }
 }
-impl From<String> for UsageLimitType {
+impl From<String> for UpdateApiKeyRequestLimitReset {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl From<&str> for crate::Nullable<UsageLimitType> {
+impl From<&str> for crate::Nullable<UpdateApiKeyRequestLimitReset> {
     fn from(value: &str) -> Self {
-        crate::Nullable::Value(UsageLimitType::from(value))
+        crate::Nullable::Value(UpdateApiKeyRequestLimitReset::from(value))
     }
 }
-impl From<String> for crate::Nullable<UsageLimitType> {
+impl From<String> for crate::Nullable<UpdateApiKeyRequestLimitReset> {
     fn from(value: String) -> Self {
-        crate::Nullable::Value(UsageLimitType::from(value))
+        crate::Nullable::Value(UpdateApiKeyRequestLimitReset::from(value))
     }
 }
-impl std::str::FromStr for UsageLimitType {
+impl std::str::FromStr for UpdateApiKeyRequestLimitReset {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-impl std::fmt::Display for UsageLimitType {
+impl std::fmt::Display for UpdateApiKeyRequestLimitReset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for UsageLimitType {
+impl serde::Serialize for UpdateApiKeyRequestLimitReset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for UsageLimitType {
+impl<'de> serde::Deserialize<'de> for UpdateApiKeyRequestLimitReset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

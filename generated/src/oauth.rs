@@ -54,7 +54,7 @@ impl<'a> Oauth<'a> {
     /// | `app_title` | header `X-OpenRouter-Title` | string | no | Display name that controls how your app is shown in the OpenRouter dashboard. |
     /// | `app_categories` | header `X-OpenRouter-Categories` | string | no | The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace. |
     /// | `code` | body | string | yes | Authorization code that was delivered to the OAuth redirect |
-    /// | `code_challenge_method` | body | [`CodeChallengeMethod`](crate::models::CodeChallengeMethod): `S256`, `plain` | no, nullable | Method that was used to derive the code challenge |
+    /// | `code_challenge_method` | body | [`ExchangeAuthCodeRequestCodeChallengeMethod`](crate::models::ExchangeAuthCodeRequestCodeChallengeMethod): `S256`, `plain` | no, nullable | Method that was used to derive the code challenge |
     /// | `code_verifier` | body | string | no | Code verifier; needed when a code_challenge was sent with the authorization request |
     ///
     /// # Retries
@@ -112,11 +112,11 @@ impl<'a> Oauth<'a> {
     /// | `app_categories` | header `X-OpenRouter-Categories` | string | no | The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace. |
     /// | `callback_url` | body | string | yes | URL to redirect to once authorization is complete. Accepts https URLs, as well as localhost or 127.0.0.1 URLs on any port for local CLI tools. |
     /// | `code_challenge` | body | string | no | PKCE code challenge, for added security |
-    /// | `code_challenge_method` | body | [`CodeChallengeMethod`](crate::models::CodeChallengeMethod): `S256`, `plain` | no | Method that was used to derive the code challenge |
+    /// | `code_challenge_method` | body | [`CreateAuthCodeRequestCodeChallengeMethod`](crate::models::CreateAuthCodeRequestCodeChallengeMethod): `S256`, `plain` | no | Method that was used to derive the code challenge |
     /// | `expires_at` | body | date-time | no, nullable | Optional time at which the API key that will be created expires |
     /// | `key_label` | body | string | no | Optional custom label for the API key; the app name is used when it is omitted. |
     /// | `limit` | body | number | no | Credit limit of the API key that will be created |
-    /// | `usage_limit_type` | body | [`UsageLimitType`](crate::models::UsageLimitType): `daily`, `weekly`, `monthly` | no | Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval. |
+    /// | `usage_limit_type` | body | [`CreateAuthCodeRequestUsageLimitType`](crate::models::CreateAuthCodeRequestUsageLimitType): `daily`, `weekly`, `monthly` | no | Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval. |
     /// | `workspace_id` | body | uuid | no | Optional ID of the workspace the API key should belong to |
     ///
     /// # Retries
@@ -196,7 +196,9 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
     pub fn code_challenge_method(
         mut self,
-        value: impl Into<crate::Nullable<crate::models::CodeChallengeMethod>>,
+        value: impl Into<
+            crate::Nullable<crate::models::ExchangeAuthCodeRequestCodeChallengeMethod>,
+        >,
     ) -> Self {
         self.body.code_challenge_method = Some(value.into());
         self
@@ -310,11 +312,11 @@ impl<'a> std::future::IntoFuture for ExchangeAuthCodeForApiKeyRequest<'a> {
 #[non_exhaustive]
 pub enum ExchangeAuthCodeForApiKeyError {
     /// 400: Bad request: the parameters are invalid or the input is malformed
-    BadRequest(ApiError<crate::models::ErrorResponse>),
+    BadRequest(ApiError<crate::models::BadRequestResponse>),
     /// 403: Forbidden: the credentials are valid but do not grant the required permissions
-    Forbidden(ApiError<crate::models::ErrorResponse>),
+    Forbidden(ApiError<crate::models::ForbiddenResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),
@@ -495,7 +497,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
     /// Method that was used to derive the code challenge
     pub fn code_challenge_method(
         mut self,
-        value: impl Into<crate::models::CodeChallengeMethod>,
+        value: impl Into<crate::models::CreateAuthCodeRequestCodeChallengeMethod>,
     ) -> Self {
         self.body.code_challenge_method = Some(value.into());
         self
@@ -527,7 +529,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
     /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
     pub fn usage_limit_type(
         mut self,
-        value: impl Into<crate::models::UsageLimitType>,
+        value: impl Into<crate::models::CreateAuthCodeRequestUsageLimitType>,
     ) -> Self {
         self.body.usage_limit_type = Some(value.into());
         self
@@ -660,15 +662,15 @@ impl<'a> std::future::IntoFuture for CreateAuthCodeRequest<'a> {
 #[non_exhaustive]
 pub enum CreateAuthCodeError {
     /// 400: Bad request: the parameters are invalid or the input is malformed
-    BadRequest(ApiError<crate::models::ErrorResponse>),
+    BadRequest(ApiError<crate::models::BadRequestResponse>),
     /// 401: Unauthorized: authentication is missing or the credentials are invalid
-    Unauthorized(ApiError<crate::models::ErrorResponse>),
+    Unauthorized(ApiError<crate::models::UnauthorizedResponse>),
     /// 403: Forbidden: the credentials are valid but do not grant the required permissions
-    Forbidden(ApiError<crate::models::ErrorResponse>),
+    Forbidden(ApiError<crate::models::ForbiddenResponse>),
     /// 409: Conflict: the resource clashes with another request or was changed concurrently
-    Conflict(ApiError<crate::models::ErrorResponse>),
+    Conflict(ApiError<crate::models::ConflictResponse>),
     /// 500: Internal server error: the server ran into an unexpected failure
-    InternalServer(ApiError<crate::models::ErrorResponse>),
+    InternalServer(ApiError<crate::models::InternalServerResponse>),
     /// A status this operation does not declare, or an error body that is not the declared
     /// JSON. Status, headers and body are kept.
     Unexpected(UnexpectedResponse),

@@ -69,8 +69,8 @@ rules! {
     request_field_added_required => "request-field-added-required": (1, 0, 0),
     response_field_added_required => "response-field-added-required": (0, 1, 0),
     enum_gains_null => "enum-gains-null": (1, 1, 0),
-    enum_value_added => "enum-value-added": (0, 1, 0),
-    enum_value_removed => "enum-value-removed": (1, 0, 0),
+    enum_value_added => "enum-value-added": (0, 2, 0),
+    enum_value_removed => "enum-value-removed": (2, 0, 0),
     field_deprecated => "field-deprecated": (0, 1, 0),
     number_became_integer => "number-became-integer": (1, 0, 0),
     field_removed => "field-removed": (1, 0, 0),
@@ -81,7 +81,7 @@ rules! {
     retry_class_changed => "retry-class-changed": (1, 0, 0),
     secret_class_changed => "secret-class-changed": (1, 0, 0),
     doc_only => "doc-only": (0, 0, 4),
-    generated_name_changed => "generated-name-changed": (2, 1, 0),
+    equal_enums_diverge => "equal-enums-diverge": (0, 1, 0),
     nullability_style_and_new_status => "nullability-style-and-new-status": (0, 1, 0),
 }
 

@@ -9,9 +9,13 @@ use std::time::{Duration, Instant};
 use openrouter::api_keys::{
     CreateError, DeleteError, GetCurrentKeyMetadataError, GetError, ListError, UpdateError,
 };
-use openrouter::models::{CodeChallengeMethod, ErrorResponse, LimitReset, UsageLimitType};
+use openrouter::models::{
+    CreateApiKeyRequestLimitReset as LimitReset,
+    CreateAuthCodeRequestCodeChallengeMethod as CodeChallengeMethod,
+    CreateAuthCodeRequestUsageLimitType as UsageLimitType,
+};
 use openrouter::oauth::{CreateAuthCodeError, ExchangeAuthCodeForApiKeyError};
-use openrouter::{ApiError, OpenRouter, RetryPolicy};
+use openrouter::{OpenRouter, RetryPolicy};
 use openrouter_tests::FakeOpenRouter;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -78,26 +82,32 @@ fn script_error(fake: &FakeOpenRouter, status: u16) -> Vec<u8> {
     )
 }
 
-/// Everything a declared error keeps: status, headers, raw body and the decoded body.
-fn assert_api_error(error: &ApiError<ErrorResponse>, status: u16, body: &[u8]) {
-    assert_eq!(error.status().as_u16(), status);
-    assert_eq!(
-        error.headers().get("x-request-id").map(|v| v.as_bytes()),
-        Some(request_id(status).as_bytes())
-    );
-    assert_eq!(error.raw_body(), body, "raw body kept byte for byte");
-    assert_eq!(error.code(), Some(i64::from(status)));
-    assert_eq!(error.message(), Some(message(status).as_str()));
-    assert_eq!(
-        error.metadata().cloned().map(Value::Object),
-        Some(metadata())
-    );
-    assert_eq!(error.body().error.code, i64::from(status));
-    assert_eq!(error.body().user_id.as_deref(), Some("user_123"));
-    assert_eq!(
-        error.body().openrouter_metadata.clone().map(Value::Object),
-        Some(json!({"region": "test"}))
-    );
+/// Everything a declared error keeps: status, headers, raw body and the decoded body. A macro:
+/// each status has its own body type (`BadRequestResponse`, `NotFoundResponse`, ...).
+macro_rules! assert_api_error {
+    ($error:expr, $status:expr, $body:expr) => {{
+        let error = $error;
+        let status: u16 = $status;
+        let body: &[u8] = $body;
+        assert_eq!(error.status().as_u16(), status);
+        assert_eq!(
+            error.headers().get("x-request-id").map(|v| v.as_bytes()),
+            Some(request_id(status).as_bytes())
+        );
+        assert_eq!(error.raw_body(), body, "raw body kept byte for byte");
+        assert_eq!(error.code(), Some(i64::from(status)));
+        assert_eq!(error.message(), Some(message(status).as_str()));
+        assert_eq!(
+            error.metadata().cloned().map(Value::Object),
+            Some(metadata())
+        );
+        assert_eq!(error.body().error.code, i64::from(status));
+        assert_eq!(error.body().user_id.as_deref(), Some("user_123"));
+        assert_eq!(
+            error.body().openrouter_metadata.clone().map(Value::Object),
+            Some(json!({"region": "test"}))
+        );
+    }};
 }
 
 /// The accessors every operation's error enum has, for a response that arrived.
@@ -138,7 +148,7 @@ macro_rules! assert_declared_statuses {
                     stringify!($Variant)
                 );
             };
-            assert_api_error(api, $status, &body);
+            assert_api_error!(api, $status, &body);
             assert_received!(error, $status, body);
             assert_eq!(error.code(), Some($status));
             assert_eq!(error.message(), Some(message($status).as_str()));

@@ -5,7 +5,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use openrouter::api_keys::GetError;
-use openrouter::models::CodeChallengeMethod;
+use openrouter::models::CreateAuthCodeRequestCodeChallengeMethod;
+use openrouter::models::ExchangeAuthCodeRequestCodeChallengeMethod;
 use openrouter::oauth::ExchangeAuthCodeForApiKeyError;
 use openrouter::{Nullable, OpenRouter};
 use openrouter_tests::{FAKE_APP_ID, FAKE_USER_ID, FakeOpenRouter};
@@ -149,7 +150,7 @@ async fn the_oauth_pkce_flow_yields_a_working_key() {
         .oauth()
         .create_auth_code("http://localhost:3000/callback")
         .code_challenge(&challenge)
-        .code_challenge_method(CodeChallengeMethod::S256)
+        .code_challenge_method(CreateAuthCodeRequestCodeChallengeMethod::S256)
         .key_label("PKCE key")
         .limit(12.5)
         .send()
@@ -172,7 +173,7 @@ async fn the_oauth_pkce_flow_yields_a_working_key() {
     let error = client
         .oauth()
         .exchange_auth_code_for_api_key(&code.id)
-        .code_challenge_method(CodeChallengeMethod::S256)
+        .code_challenge_method(ExchangeAuthCodeRequestCodeChallengeMethod::S256)
         .code_verifier("not-the-verifier")
         .send()
         .await
@@ -192,7 +193,7 @@ async fn the_oauth_pkce_flow_yields_a_working_key() {
     let exchanged = client
         .oauth()
         .exchange_auth_code_for_api_key(&code.id)
-        .code_challenge_method(CodeChallengeMethod::S256)
+        .code_challenge_method(ExchangeAuthCodeRequestCodeChallengeMethod::S256)
         .code_verifier(verifier)
         .send()
         .await

@@ -4,7 +4,12 @@
 //! Also the client-wide settings: attribution headers, base URL, API key.
 
 use openrouter::chrono::{DateTime, TimeZone, Utc};
-use openrouter::models::{CodeChallengeMethod, LimitReset, UsageLimitType};
+use openrouter::models::{
+    CreateApiKeyRequestLimitReset as LimitReset,
+    CreateAuthCodeRequestCodeChallengeMethod as CodeChallengeMethod,
+    CreateAuthCodeRequestUsageLimitType as UsageLimitType,
+    ExchangeAuthCodeRequestCodeChallengeMethod, UpdateApiKeyRequestLimitReset,
+};
 use openrouter::uuid::Uuid;
 use openrouter::{Nullable, OpenRouter};
 use openrouter_tests::{FAKE_APP_ID, FAKE_USER_ID, FakeOpenRouter, RecordedRequest};
@@ -543,7 +548,7 @@ async fn update_with_every_optional_argument() {
         .disabled(true)
         .include_byok_in_limit(true)
         .limit(75.0)
-        .limit_reset(LimitReset::Daily)
+        .limit_reset(UpdateApiKeyRequestLimitReset::Daily)
         .name("Updated API Key Name")
         .send()
         .await
@@ -702,7 +707,7 @@ async fn exchange_auth_code_with_every_optional_argument() {
         .http_referer(REFERER)
         .app_title(TITLE)
         .app_categories(CATEGORIES)
-        .code_challenge_method(CodeChallengeMethod::S256)
+        .code_challenge_method(ExchangeAuthCodeRequestCodeChallengeMethod::S256)
         .code_verifier(VERIFIER)
         .send()
         .await

@@ -191,9 +191,13 @@ pub(crate) fn has_openrouter_sign_in(api: &Api) -> bool {
         ]
         .iter()
         .all(|op| has("api_keys", op))
-        && ["CodeChallengeMethod", "ExchangeAuthCodeResponse"]
-            .iter()
-            .all(|m| api.models.contains_key(*m))
+        && [
+            "CreateAuthCodeRequestCodeChallengeMethod",
+            "ExchangeAuthCodeRequestCodeChallengeMethod",
+            "ExchangeAuthCodeResponse",
+        ]
+        .iter()
+        .all(|m| api.models.contains_key(*m))
 }
 
 fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
