@@ -171,6 +171,9 @@ pub struct Param {
     pub example: Option<Value>,
     /// Whether the client configuration sets it for every call (`x-speakeasy-globals`).
     pub global: bool,
+    /// For a list in the query: one `name=value` pair per item (`explode`, the default), or
+    /// one pair with the items joined by commas.
+    pub explode: bool,
 }
 
 /// A JSON request body.
@@ -671,6 +674,14 @@ impl Builder<'_> {
                     .ok_or_else(|| self.err(&at, "parameter has no schema"))?;
                 let hint = format!("{type_prefix}{}", names::camel(wire_name));
                 let resolved = self.resolve_schema(schema, &join(&at, "schema"), &hint)?;
+                if !self.is_text_value(&resolved.ty, location == Location::Query) {
+                    return Err(self.err(
+                        &join(&at, "schema"),
+                        "an object, map or free-form value cannot be a parameter: only strings, \
+                         numbers, booleans and enums (in the query also lists of them) have a \
+                         text form",
+                    ));
+                }
                 let sdk_name = param
                     .get("x-speakeasy-name-override")
                     .and_then(Value::as_str)
@@ -692,6 +703,10 @@ impl Builder<'_> {
                         .or_else(|| schema.get("example"))
                         .cloned(),
                     global: self.globals.iter().any(|g| g == wire_name),
+                    explode: param
+                        .get("explode")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(true),
                 });
             }
         }
@@ -781,6 +796,25 @@ impl Builder<'_> {
             body,
             responses,
         })
+    }
+
+    /// Whether values of `ty` have a text form for a path, query or header: scalars and enums,
+    /// and with `list_allowed` a list of them.
+    fn is_text_value(&self, ty: &Type, list_allowed: bool) -> bool {
+        match ty {
+            Type::String
+            | Type::DateTime
+            | Type::Uuid
+            | Type::Integer
+            | Type::Number
+            | Type::Boolean => true,
+            Type::Array(inner) => list_allowed && self.is_text_value(inner, false),
+            Type::Named(name) => self
+                .models
+                .get(name)
+                .is_some_and(|m| matches!(m.kind, ModelKind::Enum(_) | ModelKind::Union(_))),
+            Type::Boxed(_) | Type::Map(_) | Type::Any => false,
+        }
     }
 
     /// Parameter names: apart from each other, from the body's fields (both become setters) and

@@ -189,6 +189,21 @@ pub struct CreateApiKeyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
 }
+impl CreateApiKeyRequest {
+    /// A `CreateApiKeyRequest` from its required fields; the optional ones start as `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            creator_user_id: None,
+            expires_at: None,
+            include_byok_in_limit: None,
+            limit: None,
+            limit_reset: None,
+            name: name.into(),
+            workspace_id: None,
+        }
+    }
+}
 /// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -314,6 +329,22 @@ pub struct CreateAuthCodeRequest {
     /// Constraints: format `uuid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
+}
+impl CreateAuthCodeRequest {
+    /// A `CreateAuthCodeRequest` from its required fields; the optional ones start as `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(callback_url: impl Into<String>) -> Self {
+        Self {
+            callback_url: callback_url.into(),
+            code_challenge: None,
+            code_challenge_method: None,
+            expires_at: None,
+            key_label: None,
+            limit: None,
+            usage_limit_type: None,
+            workspace_id: None,
+        }
+    }
 }
 /// Method that was used to derive the code challenge
 ///
@@ -554,6 +585,17 @@ pub struct ExchangeAuthCodeRequest {
     /// A credential: `Debug` and `Display` print `[redacted]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_verifier: Option<crate::SecretString>,
+}
+impl ExchangeAuthCodeRequest {
+    /// A `ExchangeAuthCodeRequest` from its required fields; the optional ones start as `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(code: impl Into<crate::SecretString>) -> Self {
+        Self {
+            code: code.into(),
+            code_challenge_method: None,
+            code_verifier: None,
+        }
+    }
 }
 /// Method that was used to derive the code challenge
 ///
@@ -836,7 +878,7 @@ pub struct UnauthorizedResponseErrorData {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// Body for updating an API key; every field is optional
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyRequest {
     /// Whether the API key should be disabled

@@ -145,6 +145,7 @@ fixture_snapshots! {
     fixture_no_paths => "no-paths.yaml",
     fixture_unions => "unions.yaml",
     fixture_unions_3_0 => "unions-3-0.yaml",
+    fixture_whole_bodies => "whole-bodies.yaml",
 }
 
 /// No code block from the document survives as Rust: every fence in an emitted doc comment is
@@ -640,7 +641,7 @@ fn what_progenitor_cannot_take_is_an_error_naming_the_operation() {
         (
             "{/p: {get: {operationId: p, parameters: [{name: f, in: query, schema: {type: object, properties: {a: {type: string}}}}], responses: {'204': {description: ok}}}}}",
             "/paths/~1p/get/parameters/0/schema",
-            "object cannot be a query parameter",
+            "an object, map or free-form value cannot be a parameter",
         ),
         (
             "{/p: {get: {operationId: p, parameters: [{name: f, in: query, schema: {type: string, enum: [foo-bar, foo_bar]}}], responses: {'204': {description: ok}}}}}",

@@ -190,6 +190,7 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation) -> String {
                 && matches!(
                     i.kind,
                     InputKind::BodyField(_)
+                        | InputKind::WholeBody
                         | InputKind::Param(crate::ir::Param {
                             location: Location::Query,
                             ..
@@ -231,7 +232,7 @@ pub(crate) fn operation_doc(api: &Api, group: &Group, op: &Operation) -> String 
                     Location::Query => "query".to_owned(),
                     Location::Header => format!("header `{}`", p.wire_name),
                 },
-                InputKind::BodyField(_) => "body".to_owned(),
+                InputKind::BodyField(_) | InputKind::WholeBody => "body".to_owned(),
             };
             let required = if input.required {
                 "yes".to_owned()

@@ -50,7 +50,7 @@ fn struct_item(
     let doc = docs::lines(model.description.as_deref().unwrap_or(&model.name));
     let name = type_ident(&model.name);
     let deserialize = in_response.then(|| quote!(, serde::Deserialize));
-    let fields = fields.iter().map(|field| {
+    let field_items = fields.iter().map(|field| {
         let name = ident(&field.name);
         let inner = rust_type(api, &field.ty, field.secret);
         let mut serde = Vec::new();
@@ -76,13 +76,51 @@ fn struct_item(
             pub #name: #ty,
         }
     });
+    // `#[non_exhaustive]` forbids struct literals outside the crate, so a type the caller
+    // sends gets a constructor from its required fields (or `Default` when it has none).
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let default = (in_request && required.is_empty()).then(|| quote!(Default,));
+    let constructor = (in_request && !required.is_empty()).then(|| {
+        let args = required.iter().map(|f| {
+            let name = ident(&f.name);
+            let inner = rust_type(api, &f.ty, f.secret);
+            if f.nullable {
+                quote!(#name: Option<#inner>)
+            } else {
+                quote!(#name: impl Into<#inner>)
+            }
+        });
+        let inits = fields.iter().map(|f| {
+            let name = ident(&f.name);
+            match (f.required, f.nullable) {
+                (true, false) => quote!(#name: #name.into(),),
+                (true, true) => quote!(#name,),
+                (false, _) => quote!(#name: None,),
+            }
+        });
+        let doc = format!(
+            " A `{}` from its required fields; the optional ones start as `None`.",
+            model.name
+        );
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits)* }
+                }
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize #deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize #deserialize)]
         #[non_exhaustive]
         pub struct #name {
-            #(#fields)*
+            #(#field_items)*
         }
+
+        #constructor
     }
 }
 

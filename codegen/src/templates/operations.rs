@@ -26,6 +26,9 @@ pub(crate) struct Input<'a> {
 pub(crate) enum InputKind<'a> {
     Param(&'a Param),
     BodyField(&'a Field),
+    /// A body that is not an object with properties (a list, a map, an enum, a union): the
+    /// caller gives it whole.
+    WholeBody,
 }
 
 /// Parameters first (path, query, header), then body fields, as the SDK reference pages list them.
@@ -55,6 +58,17 @@ pub(crate) fn inputs<'a>(api: &'a Api, op: &'a Operation) -> Vec<Input<'a>> {
             example: f.example.as_ref(),
             kind: InputKind::BodyField(f),
         }));
+    } else if let Some(body) = &op.body {
+        out.push(Input {
+            name: "body".to_owned(),
+            ty: &body.ty,
+            required: body.required,
+            secret: false,
+            three_state: false,
+            description: body.description.as_deref(),
+            example: None,
+            kind: InputKind::WholeBody,
+        });
     }
     out
 }
@@ -256,7 +270,11 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         _ => None,
     });
     let body_model = op.body.as_ref().map(|b| rust_type(api, &b.ty, false));
-    let body_field = body_model.as_ref().map(|ty| quote!(body: #ty,));
+    let whole_body = all.iter().find(|i| matches!(i.kind, InputKind::WholeBody));
+    let body_field = body_model.as_ref().map(|ty| match whole_body {
+        Some(input) if !input.required => quote!(body: Option<#ty>,),
+        _ => quote!(body: #ty,),
+    });
 
     let required: Vec<&Input<'_>> = all.iter().filter(|i| i.required).collect();
     let ctor_args = required.iter().map(|i| {
@@ -276,6 +294,13 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         _ => None,
     });
     let body_init = body_model.as_ref().map(|model| {
+        if let Some(input) = whole_body {
+            return if input.required {
+                quote!(body,)
+            } else {
+                quote!(body: None,)
+            };
+        }
         let fields = body_fields(api, op).unwrap_or_default().iter().map(|f| {
             let name = ident(&f.name);
             if f.required && f.nullable {
@@ -313,6 +338,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
             InputKind::Param(_) => quote!(self.#name = Some(value.into());),
             InputKind::BodyField(_) => quote!(self.body.#name = Some(value.into());),
+            InputKind::WholeBody => quote!(self.body = Some(value.into());),
         };
         quote! {
             #doc
@@ -438,40 +464,66 @@ fn send_fn(
         rest = &rest[(end + 1).min(rest.len())..];
     }
     template.push_str(rest);
-    // Required pairs start the list; optional ones are pushed when set.
+    // Required single value start the list; lists and optional value are pushed.
     let mut required_query = Vec::new();
-    let mut optional_query = Vec::new();
+    let mut pushed_query = Vec::new();
     for i in all {
         if let InputKind::Param(p) = i.kind
             && p.location == Location::Query
         {
             let name = ident(&i.name);
             let wire = &p.wire_name;
-            if i.required {
-                let text = to_text(i.ty, quote!(self.#name));
-                required_query.push(quote!((#wire, #text)));
+            let push = match i.ty {
+                Type::Array(item) if p.explode => {
+                    let text = to_text(item, quote!(item));
+                    quote!(for item in value { query.push((#wire, #text)); })
+                }
+                Type::Array(_) => quote! {
+                    let joined: Vec<String> = value.iter().map(ToString::to_string).collect();
+                    query.push((#wire, joined.join(",")));
+                },
+                _ if i.required => {
+                    required_query.push((wire, to_text(i.ty, quote!(self.#name))));
+                    continue;
+                }
+                ty => {
+                    let text = to_text(ty, quote!(value));
+                    quote!(query.push((#wire, #text));)
+                }
+            };
+            pushed_query.push(if i.required {
+                quote!({ let value = &self.#name; #push })
             } else {
-                let text = to_text(i.ty, quote!(value));
-                optional_query
-                    .push(quote!(if let Some(value) = &self.#name { query.push((#wire, #text)); }));
-            }
+                quote!(if let Some(value) = &self.#name { #push })
+            });
         }
     }
     let has_query = op.params.iter().any(|p| p.location == Location::Query);
-    let query_mut = (!optional_query.is_empty()).then(|| quote!(mut));
+    let query_mut = (!pushed_query.is_empty()).then(|| quote!(mut));
+    let required_query = required_query
+        .iter()
+        .map(|(wire, text)| quote!((#wire, #text)));
     let query = has_query.then(|| {
         quote! {
             let #query_mut query: Vec<(&str, String)> = vec![#(#required_query),*];
-            #(#optional_query)*
+            #(#pushed_query)*
             if !query.is_empty() {
                 request = request.query(&query);
             }
         }
     });
-    let body = op
-        .body
-        .as_ref()
-        .map(|_| quote!(request = request.json(&self.body);));
+    let optional_whole_body = all
+        .iter()
+        .any(|i| matches!(i.kind, InputKind::WholeBody) && !i.required);
+    let body = op.body.as_ref().map(|_| {
+        if optional_whole_body {
+            quote!(if let Some(body) = &self.body {
+                request = request.json(body);
+            })
+        } else {
+            quote!(request = request.json(&self.body);)
+        }
+    });
     let error_arms = op.responses.iter().filter(|r| r.is_error()).map(|r| {
         let pattern = status_pattern(&r.status);
         let variant = format_ident!("{}", variant_name(&r.status));
