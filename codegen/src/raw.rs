@@ -49,6 +49,83 @@ pub(crate) fn generate(
     Ok(Raw::Module(quote::ToTokens::into_token_stream(file_ast)))
 }
 
+/// Crates progenitor's output may name beyond progenitor-client's own: `futures` (streams of
+/// pages), `base64` and `rand` (WebSocket upgrades), `regress` (typify's `pattern` checks).
+/// The `raw` feature enables the ones used.
+pub(crate) const OPTIONAL_CRATES: [(&str, &str); 4] = [
+    ("futures", "0.3"),
+    ("base64", "0.23"),
+    ("rand", "0.9"),
+    ("regress", "0.12"),
+];
+
+/// The [`OPTIONAL_CRATES`] that `tokens` name by absolute path (`::futures::StreamExt`).
+pub(crate) fn crates_used(tokens: &TokenStream) -> BTreeSet<&'static str> {
+    fn walk(tokens: TokenStream, found: &mut BTreeSet<&'static str>) {
+        // `::` counts only where a path starts (not after `crate`, `self` or `Type<..>`).
+        let mut colons = 0;
+        let mut after_path_part = false;
+        let mut leading = false;
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ':' => {
+                    if colons == 0 {
+                        leading = !after_path_part;
+                    }
+                    colons += 1;
+                    after_path_part = false;
+                }
+                proc_macro2::TokenTree::Ident(ident) => {
+                    if colons >= 2
+                        && leading
+                        && let Some((name, _)) =
+                            OPTIONAL_CRATES.iter().find(|(name, _)| ident == name)
+                    {
+                        found.insert(name);
+                    }
+                    colons = 0;
+                    // `Type::` continues a path; `use ::` or `return ::` starts one.
+                    after_path_part = !matches!(
+                        ident.to_string().as_str(),
+                        "use"
+                            | "return"
+                            | "let"
+                            | "in"
+                            | "as"
+                            | "mut"
+                            | "ref"
+                            | "move"
+                            | "dyn"
+                            | "impl"
+                            | "where"
+                            | "for"
+                            | "if"
+                            | "match"
+                            | "else"
+                            | "pub"
+                    );
+                }
+                proc_macro2::TokenTree::Punct(p) => {
+                    colons = 0;
+                    after_path_part = p.as_char() == '>';
+                }
+                proc_macro2::TokenTree::Group(group) => {
+                    walk(group.stream(), found);
+                    colons = 0;
+                    after_path_part = false;
+                }
+                proc_macro2::TokenTree::Literal(_) => {
+                    colons = 0;
+                    after_path_part = false;
+                }
+            }
+        }
+    }
+    let mut found = BTreeSet::new();
+    walk(tokens.clone(), &mut found);
+    found
+}
+
 /// progenitor's module, or why there is none.
 pub(crate) enum Raw {
     /// The body of `raw.rs`.
@@ -312,6 +389,14 @@ fn with_schemas(view: &Value, keep: &BTreeSet<String>) -> Value {
 struct TidyProgenitorOutput;
 
 impl VisitMut for TidyProgenitorOutput {
+    fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
+        // `use super::types;` in progenitor's `builder` module is unused when no operation
+        // takes or returns a schema type.
+        if quote::ToTokens::to_token_stream(&item.tree).to_string() == "super :: types" {
+            item.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+        }
+    }
+
     fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
         if let syn::Meta::NameValue(nv) = &mut attr.meta
             && nv.path.is_ident("doc")
@@ -481,5 +566,27 @@ impl VisitMut for AlignTypesWithTheSdk<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_raw_feature_enables_the_crates_progenitor_names() {
+        let tokens: TokenStream = quote::quote! {
+            mod builder {
+                use ::futures::StreamExt;
+                fn key() -> [u8; 16] { ::rand::random::<[u8; 16]>() }
+                // A path that merely ends in a crate's name, and a local module of that name.
+                use crate::base64;
+                fn f() { base64::encode(); }
+            }
+        };
+        assert_eq!(
+            crates_used(&tokens).into_iter().collect::<Vec<_>>(),
+            ["futures", "rand"]
+        );
     }
 }

@@ -191,7 +191,6 @@ pub struct CreateApiKeyRequest {
 }
 impl CreateApiKeyRequest {
     /// A `CreateApiKeyRequest` from its required fields; the optional ones start as `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             creator_user_id: None,
@@ -332,7 +331,6 @@ pub struct CreateAuthCodeRequest {
 }
 impl CreateAuthCodeRequest {
     /// A `CreateAuthCodeRequest` from its required fields; the optional ones start as `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(callback_url: impl Into<String>) -> Self {
         Self {
             callback_url: callback_url.into(),
@@ -588,7 +586,6 @@ pub struct ExchangeAuthCodeRequest {
 }
 impl ExchangeAuthCodeRequest {
     /// A `ExchangeAuthCodeRequest` from its required fields; the optional ones start as `None`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(code: impl Into<crate::SecretString>) -> Self {
         Self {
             code: code.into(),

@@ -145,14 +145,30 @@ serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 uuid = {{ version = "1", default-features = false, features = ["serde"] }}
-{pkce_deps}
+{pkce_deps}{raw_deps}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {login_example}"#,
         title = api.title.replace('\\', "\\\\").replace('"', "\\\""),
         raw_feature = match raw {
-            Raw::Module(_) => "# progenitor's lower-level client for the same operations, in `openrouter::raw`.\nraw = [\"dep:progenitor-client\"]\n".to_owned(),
+            Raw::Module(tokens) => {
+                let extra: String = crate::raw::crates_used(tokens)
+                    .iter()
+                    .map(|name| format!(", \"dep:{name}\""))
+                    .collect();
+                format!("# progenitor's lower-level client for the same operations, in `openrouter::raw`.\nraw = [\"dep:progenitor-client\"{extra}]\n")
+            }
             Raw::Unavailable(reason) => format!("# No `raw` feature: {}.\n", reason.replace('\n', " ")),
+        },
+        raw_deps = match raw {
+            Raw::Module(tokens) => crate::raw::crates_used(tokens)
+                .iter()
+                .filter_map(|name| crate::raw::OPTIONAL_CRATES.iter().find(|(n, _)| n == name))
+                .map(|(name, version)| {
+                    format!("# Named by progenitor's client (`raw`).\n{name} = {{ version = \"{version}\", optional = true }}\n")
+                })
+                .collect::<String>(),
+            Raw::Unavailable(_) => String::new(),
         },
         pkce_deps = if sign_in {
             "# PKCE: the verifier's randomness, its S256 challenge, and the callback's query.\nform_urlencoded = \"1\"\ngetrandom = \"0.4\"\nsha2 = { version = \"0.11\", default-features = false }\n"

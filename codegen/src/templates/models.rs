@@ -98,6 +98,7 @@ fn struct_item(
                 (false, _) => quote!(#name: None,),
             }
         });
+        let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let doc = format!(
             " A `{}` from its required fields; the optional ones start as `None`.",
             model.name
@@ -105,7 +106,7 @@ fn struct_item(
         quote! {
             impl #name {
                 #[doc = #doc]
-                #[allow(clippy::too_many_arguments)]
+                #many
                 pub fn new(#(#args),*) -> Self {
                     Self { #(#inits)* }
                 }
@@ -132,6 +133,17 @@ fn enum_item(model: &Model, values: &[String]) -> TokenStream {
         .map(|v| ident(v))
         .collect();
     let variant_docs = values.iter().map(|v| format!(" `{}`", v.escape_debug()));
+    // An enum of no string value (`enum: [null]`) has nothing to match.
+    let from_str_body = if values.is_empty() {
+        quote!(Self::Unknown(value.to_owned()))
+    } else {
+        quote! {
+            match value {
+                #(#values => Self::#variants,)*
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    };
     quote! {
         #doc
         ///
@@ -157,10 +169,7 @@ fn enum_item(model: &Model, values: &[String]) -> TokenStream {
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#variants,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
+                #from_str_body
             }
         }
 
