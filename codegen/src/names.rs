@@ -88,6 +88,8 @@ pub mod reserved {
         "error",
         "global_headers",
         "nullable",
+        "payload",
+        "bytes",
         "redact",
         "response",
         "retry",

@@ -145,6 +145,7 @@ fixture_snapshots! {
     fixture_no_paths => "no-paths.yaml",
     fixture_unions => "unions.yaml",
     fixture_unions_3_0 => "unions-3-0.yaml",
+    fixture_bodies => "bodies.yaml",
 }
 
 /// No code block from the document survives as Rust: every fence in an emitted doc comment is

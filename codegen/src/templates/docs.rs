@@ -44,6 +44,8 @@ fn type_label(api: &Api, ty: &Type) -> String {
         Type::Number => "number".into(),
         Type::Boolean => "boolean".into(),
         Type::Any => "any JSON".into(),
+        Type::Bytes => "bytes".into(),
+        Type::File => "file ([`FilePart`](crate::FilePart))".into(),
         Type::Array(inner) => format!("list of {}", type_label(api, inner)),
         Type::Boxed(inner) => type_label(api, inner),
         Type::Map(_) => "object".into(),
@@ -231,7 +233,7 @@ pub(crate) fn operation_doc(api: &Api, group: &Group, op: &Operation) -> String 
                     Location::Query => "query".to_owned(),
                     Location::Header => format!("header `{}`", p.wire_name),
                 },
-                InputKind::BodyField(_) => "body".to_owned(),
+                InputKind::BodyField(_) | InputKind::WholeBody => "body".to_owned(),
             };
             let required = if input.required {
                 "yes".to_owned()

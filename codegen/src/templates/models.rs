@@ -49,7 +49,12 @@ fn struct_item(
 ) -> TokenStream {
     let doc = docs::lines(model.description.as_deref().unwrap_or(&model.name));
     let name = type_ident(&model.name);
-    let deserialize = in_response.then(|| quote!(, serde::Deserialize));
+    // A multipart body with file parts is never JSON: it is sent part by part.
+    let files = fields
+        .iter()
+        .any(|f| matches!(&f.ty, Type::File) || f.ty == Type::Array(Box::new(Type::File)));
+    let serialize = (!files).then(|| quote!(, serde::Serialize));
+    let deserialize = (in_response && !files).then(|| quote!(, serde::Deserialize));
     let fields = fields.iter().map(|field| {
         let name = ident(&field.name);
         let inner = rust_type(api, &field.ty, field.secret);
@@ -68,7 +73,7 @@ fn struct_item(
         } else {
             inner
         };
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let serde = (!serde.is_empty() && !files).then(|| quote!(#[serde(#(#serde),*)]));
         let doc = docs::lines(&docs::field_doc(api, field, in_request));
         quote! {
             #doc
@@ -78,7 +83,7 @@ fn struct_item(
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize #deserialize)]
+        #[derive(Debug, Clone, PartialEq #serialize #deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
