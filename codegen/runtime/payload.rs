@@ -3,6 +3,10 @@
 //! Multipart and form bodies are encoded here, into one buffer: the request stays repeatable
 //! (a retry sends the same bytes) and needs no extra reqwest feature.
 
+// A document uses the parts its bodies need (a crate with only text responses calls `text`
+// alone), so what one crate leaves unused is not dead.
+#![allow(dead_code)]
+
 use std::fmt;
 
 use bytes::Bytes;
@@ -172,7 +176,6 @@ pub(crate) struct Multipart {
 
 impl Multipart {
     /// A text part: a string as it is, anything else as JSON; nothing for `None` or `null`.
-    #[allow(dead_code)] // Only documents with text fields in a multipart body call it.
     pub(crate) fn value<T: Serialize + ?Sized>(
         &mut self,
         name: &str,
@@ -193,7 +196,6 @@ impl Multipart {
     }
 
     /// A file part for every file `field` holds.
-    #[allow(dead_code)] // Only documents with file fields call it.
     pub(crate) fn files(&mut self, name: &str, field: &impl FileField) {
         field.each_file(&mut |file| {
             self.parts.push(Part {
@@ -281,7 +283,6 @@ fn quoted(text: &str) -> String {
 
 /// An `application/x-www-form-urlencoded` body of the object's fields: strings as they are,
 /// other values as JSON, absent and `null` ones left out.
-#[allow(dead_code)] // Only documents with form bodies call it.
 pub(crate) fn form<T: Serialize>(
     request: RequestBuilder,
     body: &T,
@@ -322,7 +323,6 @@ fn form_encode(text: &str, out: &mut String) {
 }
 
 /// A text or bytes body with its `Content-Type`.
-#[allow(dead_code)] // Only documents with text or binary bodies call it.
 pub(crate) fn whole(
     request: RequestBuilder,
     content_type: &str,
@@ -347,7 +347,6 @@ fn with_body(
 }
 
 /// A text success body: UTF-8, as sent.
-#[allow(dead_code)] // Only documents with text responses call it.
 pub(crate) fn text(body: &[u8]) -> Result<String, &'static str> {
     std::str::from_utf8(body)
         .map(str::to_owned)
@@ -355,7 +354,6 @@ pub(crate) fn text(body: &[u8]) -> Result<String, &'static str> {
 }
 
 /// A binary success body, as it came.
-#[allow(dead_code)] // Only documents with binary responses call it.
 pub(crate) fn bytes(body: &[u8]) -> Result<Bytes, &'static str> {
     Ok(Bytes::copy_from_slice(body))
 }
