@@ -146,6 +146,7 @@ fixture_snapshots! {
     fixture_unions => "unions.yaml",
     fixture_unions_3_0 => "unions-3-0.yaml",
     fixture_bodies => "bodies.yaml",
+    fixture_bodies_bytes_only => "bodies-bytes-only.yaml",
 }
 
 /// No code block from the document survives as Rust: every fence in an emitted doc comment is
