@@ -64,7 +64,7 @@ pub(crate) enum Failure {
 impl Failure {
     /// The failure of one attempt, from reqwest's error. The URL is dropped from the error: it
     /// can carry `user:password@` of the base URL.
-    fn of(error: reqwest::Error) -> Self {
+    pub(crate) fn of(error: reqwest::Error) -> Self {
         let error = error.without_url();
         if error.is_builder() {
             return Failure::InvalidRequest(InvalidRequest(Box::new(error)));
@@ -326,6 +326,19 @@ impl<B: AsRef<[u8]>> RawResponse<B> {
         match serde_json::from_slice(self.body.as_ref()) {
             Ok(body) => Ok(ApiError::new(self.received(), body)),
             Err(_) => Err(self.unexpected()),
+        }
+    }
+
+    /// A success body that is not JSON (text or bytes), as `convert` reads it; a body it
+    /// refuses is a decode error.
+    #[allow(dead_code)] // Only documents with text or binary responses call it.
+    pub(crate) fn success_with<T>(
+        self,
+        convert: impl FnOnce(&[u8]) -> Result<T, &'static str>,
+    ) -> Result<Response<T>, DecodeError> {
+        match convert(self.body.as_ref()) {
+            Ok(body) => Ok(Response::new(self.status, self.headers, body)),
+            Err(problem) => Err(DecodeError::other(self.received(), problem)),
         }
     }
 

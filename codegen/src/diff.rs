@@ -71,6 +71,8 @@ impl<'a> Side<'a> {
             Type::Number => "f64".into(),
             Type::Boolean => "bool".into(),
             Type::Any => "serde_json::Value".into(),
+            Type::Bytes => "Bytes".into(),
+            Type::File => "FilePart".into(),
             Type::Array(inner) => format!("Vec<{}>", self.render(inner, false)),
             // Boxing a recursive field is how it is stored, not what it is.
             Type::Boxed(inner) => self.render(inner, secret),

@@ -59,6 +59,10 @@ pub(crate) fn crate_files(source: &str, api: &Api, raw: &Raw) -> Result<FileSet,
     for (path, text) in templates::RUNTIME {
         files.insert(path.into(), format!("// {header}\n\n{text}"));
     }
+    if templates::has_payloads(api) {
+        let (path, text) = templates::PAYLOAD;
+        files.insert(path.into(), format!("// {header}\n\n{text}"));
+    }
     if templates::has_openrouter_sign_in(api) {
         for (path, text) in templates::SIGN_IN {
             files.insert(path.into(), format!("// {header}\n\n{text}"));

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::error::{Error, join};
 use crate::load::{METHODS, resolve};
 use crate::markdown;
+use crate::media;
 use crate::names::{self, Namespace, reserved};
 use crate::normalize::is_error_status;
 
@@ -176,15 +177,20 @@ pub struct Param {
     pub explode: bool,
 }
 
-/// A JSON request body.
+/// A request body, in the media type [`media::request`] chose.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     /// Whether the body must be sent.
     pub required: bool,
-    /// Its type (usually a named model).
+    /// Its type: a named model for JSON (usually), multipart and form bodies; `String` for
+    /// text; [`Type::Bytes`] for any other media type.
     pub ty: Type,
     /// `description`.
     pub description: Option<String>,
+    /// How it is encoded.
+    pub kind: media::Kind,
+    /// The `Content-Type` it is sent with (for multipart the client adds the boundary).
+    pub content_type: String,
 }
 
 /// One declared response.
@@ -194,8 +200,11 @@ pub struct Response {
     pub status: String,
     /// `description`.
     pub description: String,
-    /// The JSON body's type, when the response declares one.
+    /// The body's type, when the response declares one: decoded from JSON, or `String` for
+    /// text, or [`Type::Bytes`] for any other media type (see [`media::response`]).
     pub body: Option<Type>,
+    /// How the body is read ([`media::Kind::Json`] when there is none).
+    pub kind: media::Kind,
 }
 
 impl Response {
@@ -230,6 +239,11 @@ pub enum Type {
     Any,
     /// A named [`Model`].
     Named(String),
+    /// A whole body of bytes (`application/octet-stream`, `image/png`, ...): `bytes::Bytes`.
+    Bytes,
+    /// A file part of a `multipart/form-data` body: bytes with an optional file name and
+    /// content type. Only fields of a multipart body have this type.
+    File,
 }
 
 /// A named type.
@@ -423,6 +437,7 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
     groups.retain(|g| !g.operations.is_empty());
     name_groups(&mut groups);
     let mut models = b.models;
+    file_models_only_in_multipart(file, &groups, &models)?;
     box_recursive_fields(&mut models);
     let server = doc
         .pointer("/servers/0/url")
@@ -489,6 +504,80 @@ fn name_groups(groups: &mut [Group]) {
             types.insert(&format!("{camel}Error"));
         }
     }
+}
+
+/// A model with file parts is a multipart body and nothing else: it cannot be JSON. An
+/// operation that uses it another way (as a JSON body or response, or inside another model) is
+/// refused, naming the operation.
+fn file_models_only_in_multipart(
+    file: &str,
+    groups: &[Group],
+    models: &BTreeMap<String, Model>,
+) -> Result<(), Error> {
+    let has_files = |name: &str| {
+        matches!(models.get(name).map(|m| &m.kind), Some(ModelKind::Struct(fields))
+            if fields.iter().any(|f| matches!(&f.ty, Type::File)
+                || f.ty == Type::Array(Box::new(Type::File))))
+    };
+    for op in groups.iter().flat_map(|g| &g.operations) {
+        let pointer = join(&join("/paths", &op.path), &op.method.to_ascii_lowercase());
+        // What the operation holds other than its own multipart body model.
+        let mut roots: Vec<&Type> = op
+            .responses
+            .iter()
+            .filter_map(|r| r.body.as_ref())
+            .collect();
+        match &op.body {
+            Some(body) if body.kind == media::Kind::Multipart => {
+                if let Type::Named(name) = &body.ty
+                    && let Some(ModelKind::Struct(fields)) = models.get(name).map(|m| &m.kind)
+                {
+                    roots.extend(fields.iter().map(|f| &f.ty));
+                }
+            }
+            Some(body) => roots.push(&body.ty),
+            None => {}
+        }
+        if let Some(name) = reachable_models(models, roots)
+            .into_iter()
+            .find(|name| has_files(name))
+        {
+            return Err(Error::at(
+                file,
+                &pointer,
+                format!(
+                    "`{name}` has file parts, so it can only be a multipart/form-data body, \
+                     but this operation also uses it as JSON"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Models reachable from `roots` through fields, variants, lists and maps.
+fn reachable_models<'a>(
+    models: &BTreeMap<String, Model>,
+    roots: impl IntoIterator<Item = &'a Type>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&Type> = roots.into_iter().collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner) => stack.push(inner),
+            Type::Named(name) if seen.insert(name.clone()) => {
+                match models.get(name).map(|m| &m.kind) {
+                    Some(ModelKind::Struct(fields)) => stack.extend(fields.iter().map(|f| &f.ty)),
+                    Some(ModelKind::Union(union)) => {
+                        stack.extend(union.variants.iter().map(|v| &v.ty))
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    seen
 }
 
 /// A struct that contains itself, directly or through other structs, needs a `Box` on the way
@@ -715,21 +804,42 @@ impl Builder<'_> {
             Some(body) => {
                 let at = join(pointer, "requestBody");
                 let body = self.deref(body);
-                let Some(schema) = body.pointer("/content/application~1json/schema") else {
+                let content = body.get("content").and_then(Value::as_object);
+                let Some((media, kind)) = content.and_then(media::request) else {
                     return Err(self.err(
                         &join(&at, "content"),
-                        "only application/json request bodies can be expressed",
+                        "a request body needs at least one media type",
                     ));
                 };
-                let resolved = self.resolve_schema(
-                    schema,
-                    &format!("{at}/content/application~1json/schema"),
-                    &format!("{type_prefix}Request"),
-                )?;
+                let media_at = join(&join(&at, "content"), media);
+                let schema = content
+                    .and_then(|c| c.get(media))
+                    .and_then(|m| m.get("schema"));
+                let ty = match kind {
+                    media::Kind::Text => Type::String,
+                    media::Kind::Binary => Type::Bytes,
+                    media::Kind::Json | media::Kind::Multipart | media::Kind::Form => {
+                        let Some(schema) = schema else {
+                            return Err(self.err(&media_at, "this body needs a `schema`"));
+                        };
+                        let schema_at = join(&media_at, "schema");
+                        let resolved = self.resolve_schema(
+                            schema,
+                            &schema_at,
+                            &format!("{type_prefix}Request"),
+                        )?;
+                        if kind != media::Kind::Json {
+                            self.fields_body(&resolved.ty, schema, &schema_at, kind)?;
+                        }
+                        resolved.ty
+                    }
+                };
                 Some(Body {
                     required: body.get("required") == Some(&Value::Bool(true)),
-                    ty: resolved.ty,
+                    ty,
                     description: text(body, "description"),
+                    kind,
+                    content_type: media::content_type(media, kind),
                 })
             }
         };
@@ -751,29 +861,39 @@ impl Builder<'_> {
                     ));
                 }
                 let response = self.deref(response);
-                let schema = response.pointer("/content/application~1json/schema");
-                let body = match schema {
-                    Some(schema) => {
-                        let hint = if is_error_status(status) {
-                            format!("{type_prefix}Error{status}")
-                        } else {
-                            format!("{type_prefix}Response")
-                        };
-                        Some(
-                            self.resolve_schema(
-                                schema,
-                                &format!("{at}/content/application~1json/schema"),
-                                &hint,
-                            )?
-                            .ty,
-                        )
+                let content = response.get("content").and_then(Value::as_object);
+                let chosen = content.and_then(media::response);
+                let (body, kind) = match chosen {
+                    Some((media, media::Kind::Json)) => {
+                        let media_at = join(&join(&at, "content"), media);
+                        match content
+                            .and_then(|c| c.get(media))
+                            .and_then(|m| m.get("schema"))
+                        {
+                            Some(schema) => {
+                                let hint = if is_error_status(status) {
+                                    format!("{type_prefix}Error{status}")
+                                } else {
+                                    format!("{type_prefix}Response")
+                                };
+                                let schema_at = join(&media_at, "schema");
+                                let ty = self.resolve_schema(schema, &schema_at, &hint)?.ty;
+                                (Some(ty), media::Kind::Json)
+                            }
+                            None => (None, media::Kind::Json),
+                        }
                     }
-                    None => None,
+                    // An error body that is not JSON is kept as it came (`Unexpected`).
+                    Some(_) if is_error_status(status) => (None, media::Kind::Json),
+                    Some((_, media::Kind::Text)) => (Some(Type::String), media::Kind::Text),
+                    Some((_, kind)) => (Some(Type::Bytes), kind),
+                    None => (None, media::Kind::Json),
                 };
                 responses.push(Response {
                     status: status.clone(),
                     description: text(response, "description").unwrap_or_default(),
                     body,
+                    kind,
                 });
             }
         }
@@ -813,8 +933,74 @@ impl Builder<'_> {
                 .models
                 .get(name)
                 .is_some_and(|m| matches!(m.kind, ModelKind::Enum(_) | ModelKind::Union(_))),
-            Type::Boxed(_) | Type::Map(_) | Type::Any => false,
+            Type::Boxed(_) | Type::Map(_) | Type::Any | Type::Bytes | Type::File => false,
         }
+    }
+
+    /// A multipart or form body must be an object with properties: its fields become parts or
+    /// pairs. In a multipart body a binary string field (`format: binary`, or 3.1's
+    /// `contentMediaType`/`contentEncoding`), or a list of them, becomes a file part.
+    fn fields_body(
+        &mut self,
+        ty: &Type,
+        schema: &Value,
+        pointer: &str,
+        kind: media::Kind,
+    ) -> Result<(), Error> {
+        let what = match kind {
+            media::Kind::Multipart => "a multipart/form-data body",
+            _ => "an application/x-www-form-urlencoded body",
+        };
+        let model = match ty {
+            Type::Named(name) => self.models.get(name).map(|m| (name.clone(), &m.kind)),
+            _ => None,
+        };
+        let Some((name, ModelKind::Struct(fields))) = model else {
+            return Err(self.err(pointer, format!("{what} must be an object with properties")));
+        };
+        if kind != media::Kind::Multipart {
+            return Ok(());
+        }
+        let files: Vec<(usize, Type)> = fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, field)| {
+                let prop = self.property_schema(schema, &field.wire_name)?;
+                if is_binary(self.target(prop)) {
+                    return Some((i, Type::File));
+                }
+                let items = self.target(prop).get("items")?;
+                is_binary(self.target(items)).then(|| (i, Type::Array(Box::new(Type::File))))
+            })
+            .collect();
+        if let Some(Model {
+            kind: ModelKind::Struct(fields),
+            ..
+        }) = self.models.get_mut(&name)
+        {
+            for (i, ty) in files {
+                fields[i].ty = ty;
+                fields[i].secret = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// The schema of property `name` of an object schema (following references and `allOf`).
+    fn property_schema<'v>(&self, schema: &'v Value, name: &str) -> Option<&'v Value>
+    where
+        Self: 'v,
+    {
+        let schema = self.target(schema);
+        if let Some(prop) = schema.get("properties").and_then(|p| p.get(name)) {
+            return Some(prop);
+        }
+        schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find_map(|member| self.property_schema(member, name))
     }
 
     /// Parameter names: apart from each other, from the body's fields (both become setters) and
@@ -1289,6 +1475,21 @@ impl Builder<'_> {
     }
 }
 
+/// Whether a schema is a string of bytes rather than text: `format: binary` (3.0), or a
+/// `contentMediaType`/`contentEncoding` (3.1).
+fn is_binary(schema: &Value) -> bool {
+    let string = match schema.get("type") {
+        None => true,
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+        Some(_) => false,
+    };
+    string
+        && (schema.get("format") == Some(&Value::from("binary"))
+            || schema.get("contentMediaType").is_some()
+            || schema.get("contentEncoding").is_some())
+}
+
 /// Whether a schema only describes (`description`, `example`, `x-...`) and adds no shape.
 fn annotations_only(schema: &Value) -> bool {
     schema.as_object().is_some_and(|map| {
@@ -1320,6 +1521,7 @@ fn shape_name(ty: &Type) -> &'static str {
         Type::Boolean => "Boolean",
         Type::Array(_) => "Array",
         Type::Boxed(inner) => shape_name(inner),
+        Type::Bytes | Type::File => "Bytes",
         Type::Map(_) | Type::Any | Type::Named(_) => "Object",
     }
 }

@@ -15,6 +15,7 @@ mod error;
 pub mod ir;
 mod load;
 mod markdown;
+pub mod media;
 pub mod names;
 mod normalize;
 mod precheck;

@@ -97,6 +97,8 @@ pub mod reserved {
         "error",
         "global_headers",
         "nullable",
+        "payload",
+        "bytes",
         "redact",
         "response",
         "retry",

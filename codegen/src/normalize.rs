@@ -34,8 +34,48 @@ pub(crate) fn to_openapi_3_0(file: &str, doc: &Value) -> Result<Value, Error> {
     }
     let n = Normalizer { file };
     n.document(&mut out)?;
+    keep_chosen_request_media(&mut out);
     merge_error_schemas(&mut out);
     Ok(out)
+}
+
+/// Rule: a request body keeps only the media type the client sends ([`crate::media::request`]);
+/// progenitor takes one media type per body. A range (`image/*`) becomes the type the client
+/// sends for it (`application/octet-stream`, or `text/plain` for `text/*`).
+fn keep_chosen_request_media(doc: &mut Value) {
+    let keep = |body: &mut Value| {
+        if let Some(content) = body.get_mut("content").and_then(Value::as_object_mut)
+            && let Some((chosen, kind)) = crate::media::request(content)
+        {
+            let chosen = chosen.to_owned();
+            let sent = match kind {
+                _ if !chosen.contains('*') => chosen.clone(),
+                crate::media::Kind::Text => "text/plain".to_owned(),
+                _ => "application/octet-stream".to_owned(),
+            };
+            let media = content.remove(&chosen).unwrap_or_default();
+            content.clear();
+            content.insert(sent, media);
+        }
+    };
+    if let Some(bodies) = doc
+        .pointer_mut("/components/requestBodies")
+        .and_then(Value::as_object_mut)
+    {
+        bodies.values_mut().for_each(keep);
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            for method in METHODS {
+                if let Some(body) = item
+                    .get_mut(method)
+                    .and_then(|op| op.get_mut("requestBody"))
+                {
+                    keep(body);
+                }
+            }
+        }
+    }
 }
 
 struct Normalizer<'a> {

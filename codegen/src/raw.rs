@@ -382,21 +382,13 @@ fn with_schemas(view: &Value, keep: &BTreeSet<String>) -> Value {
     out
 }
 
-/// Two edits to progenitor's output. It sends `api-version: <info.version>` on every request;
+/// Edits to progenitor's output. It sends `api-version: <info.version>` on every request;
 /// OpenRouter defines no such header, so the statement that appends it is removed. Its usage
 /// snippets are marked `ignore`, which rustdoc counts as skipped tests, and the document's prose
 /// may hold code blocks: all become plain text.
 struct TidyProgenitorOutput;
 
 impl VisitMut for TidyProgenitorOutput {
-    fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
-        // `use super::types;` in progenitor's `builder` module is unused when no operation
-        // takes or returns a schema type.
-        if quote::ToTokens::to_token_stream(&item.tree).to_string() == "super :: types" {
-            item.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
-        }
-    }
-
     fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
         if let syn::Meta::NameValue(nv) = &mut attr.meta
             && nv.path.is_ident("doc")
@@ -437,6 +429,14 @@ impl VisitMut for TidyProgenitorOutput {
             }
         }
         syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    /// progenitor's builder module imports `super::types` whether or not an operation uses a
+    /// type (one that sends and returns bytes uses none): the import may go unused.
+    fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
+        if quote::ToTokens::to_token_stream(&item.tree).to_string() == "super :: types" {
+            item.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+        }
     }
 }
 

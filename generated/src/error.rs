@@ -215,6 +215,19 @@ impl DecodeError {
         }))
     }
 
+    /// A body that is not JSON and could not be read as its media type says (text that is not
+    /// UTF-8).
+    #[allow(dead_code)] // Only documents with text responses decode one.
+    pub(crate) fn other(received: Received, problem: &str) -> Self {
+        DecodeError(Box::new(Decode {
+            problem: problem.to_owned(),
+            line: 0,
+            column: 0,
+            path: ".".to_owned(),
+            received,
+        }))
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.0.received.status

@@ -146,6 +146,8 @@ fixture_snapshots! {
     fixture_unions => "unions.yaml",
     fixture_unions_3_0 => "unions-3-0.yaml",
     fixture_whole_bodies => "whole-bodies.yaml",
+    fixture_bodies => "bodies.yaml",
+    fixture_bodies_bytes_only => "bodies-bytes-only.yaml",
 }
 
 /// No code block from the document survives as Rust: every fence in an emitted doc comment is
@@ -277,6 +279,23 @@ fn normalizer_rules_produce_3_0_constructs() {
         different["409"]["content"]["application/json"]["schema"].get("$ref"),
         None
     );
+
+    // A request body keeps only the media type the client sends; a range is sent as bytes.
+    let v: serde_json::Value = serde_json::from_str(&view("tests/fixtures/bodies.yaml")).unwrap();
+    let media = |path: &str, method: &str| -> Vec<String> {
+        v["paths"][path][method]["requestBody"]["content"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(media("/notes/{id}", "patch"), ["application/json"]);
+    assert_eq!(
+        media("/blobs/{name}/thumbnail", "put"),
+        ["application/octet-stream"]
+    );
+    assert_eq!(media("/documents", "post"), ["multipart/form-data"]);
 }
 
 #[test]

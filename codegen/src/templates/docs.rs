@@ -44,6 +44,8 @@ fn type_label(api: &Api, ty: &Type) -> String {
         Type::Number => "number".into(),
         Type::Boolean => "boolean".into(),
         Type::Any => "any JSON".into(),
+        Type::Bytes => "bytes".into(),
+        Type::File => "file ([`FilePart`](crate::FilePart))".into(),
         Type::Array(inner) => format!("list of {}", type_label(api, inner)),
         Type::Boxed(inner) => type_label(api, inner),
         Type::Map(_) => "object".into(),

@@ -36,6 +36,24 @@ pub(crate) const RUNTIME: [(&str, &str); 9] = [
     ),
 ];
 
+/// Bodies that are not JSON (multipart, form, text, bytes), with [`FilePart`]; only in crates
+/// whose document has such a body ([`has_payloads`]). It needs the `bytes` crate.
+pub(crate) const PAYLOAD: (&str, &str) =
+    ("src/payload.rs", include_str!("../../runtime/payload.rs"));
+
+/// Whether an operation has a request or success body that is not JSON.
+pub(crate) fn has_payloads(api: &Api) -> bool {
+    api.groups.iter().flat_map(|g| &g.operations).any(|op| {
+        op.body
+            .as_ref()
+            .is_some_and(|b| b.kind != crate::media::Kind::Json)
+            || op
+                .responses
+                .iter()
+                .any(|r| r.body.is_some() && r.kind != crate::media::Kind::Json)
+    })
+}
+
 /// Signing in with OpenRouter, and the examples that show the crate in use: they call
 /// OpenRouter's own operations, so they come only with a document that has them
 /// ([`has_openrouter_sign_in`]).
@@ -133,7 +151,7 @@ native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
 {login_feature}
 [dependencies]
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+{bytes_dep}chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 httpdate = "1"
 percent-encoding = "2"
 progenitor-client = {{ version = "0.15.1", optional = true }}
@@ -149,6 +167,11 @@ uuid = {{ version = "1", default-features = false, features = ["serde"] }}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {login_example}"#,
+        bytes_dep = if has_payloads(api) {
+            "# Bodies of bytes and file parts (already a dependency of reqwest).\nbytes = \"1\"\n"
+        } else {
+            ""
+        },
         title = api.title.replace('\\', "\\\\").replace('"', "\\\""),
         raw_feature = match raw {
             Raw::Module(tokens) => {
@@ -273,6 +296,18 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
             mod loopback;
         }
     });
+    let payloads = has_payloads(api);
+    let payload_module = payloads.then(|| {
+        quote!(
+            mod payload;
+        )
+    });
+    let payload_exports = payloads.then(|| {
+        quote! {
+            pub use bytes;
+            pub use payload::FilePart;
+        }
+    });
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -286,6 +321,7 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
         // In the order rustfmt sorts them to (the module above is skipped, so it stays put).
         #sign_in_browser
         mod nullable;
+        #payload_module
         #sign_in_pkce
         mod redact;
         mod response;
@@ -318,6 +354,7 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
         pub use secret::SecretString;
         pub use text_values::{Timestamp, UuidString};
         pub use {chrono, reqwest, uuid};
+        #payload_exports
 
         /// Where requests go unless the client or the call says otherwise: the document's server.
         pub const DEFAULT_BASE_URL: &str = #base_url;

@@ -49,7 +49,12 @@ fn struct_item(
 ) -> TokenStream {
     let doc = docs::lines(model.description.as_deref().unwrap_or(&model.name));
     let name = type_ident(&model.name);
-    let deserialize = in_response.then(|| quote!(, serde::Deserialize));
+    // A multipart body with file parts is never JSON: it is sent part by part.
+    let files = fields
+        .iter()
+        .any(|f| matches!(&f.ty, Type::File) || f.ty == Type::Array(Box::new(Type::File)));
+    let serialize = (!files).then(|| quote!(, serde::Serialize));
+    let deserialize = (in_response && !files).then(|| quote!(, serde::Deserialize));
     let field_items = fields.iter().map(|field| {
         let name = ident(&field.name);
         let inner = rust_type(api, &field.ty, field.secret);
@@ -68,7 +73,7 @@ fn struct_item(
         } else {
             inner
         };
-        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        let serde = (!serde.is_empty() && !files).then(|| quote!(#[serde(#(#serde),*)]));
         let doc = docs::lines(&docs::field_doc(api, field, in_request));
         quote! {
             #doc
@@ -79,7 +84,7 @@ fn struct_item(
     // `#[non_exhaustive]` forbids struct literals outside the crate, so a type the caller
     // sends gets a constructor from its required fields (or `Default` when it has none).
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
-    let default = (in_request && required.is_empty()).then(|| quote!(Default,));
+    let default = (in_request && required.is_empty()).then(|| quote!(, Default));
     let constructor = (in_request && !required.is_empty()).then(|| {
         let args = required.iter().map(|f| {
             let name = ident(&f.name);
@@ -115,7 +120,7 @@ fn struct_item(
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize #deserialize)]
+        #[derive(Debug, Clone, PartialEq #default #serialize #deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#field_items)*

@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::{ident, rust_type};
-use crate::ir::{Api, Field, Group, Location, ModelKind, Operation, Param, Response, Type};
+use crate::ir::{Api, Body, Field, Group, Location, ModelKind, Operation, Param, Response, Type};
+use crate::media::Kind;
 
 /// One setter or constructor argument of a request builder.
 pub(crate) struct Input<'a> {
@@ -26,8 +27,7 @@ pub(crate) struct Input<'a> {
 pub(crate) enum InputKind<'a> {
     Param(&'a Param),
     BodyField(&'a Field),
-    /// A body that is not an object with properties (a list, a map, an enum, a union): the
-    /// caller gives it whole.
+    /// The whole body, when it is not an object with fields: text, bytes, a JSON list.
     WholeBody,
 }
 
@@ -276,11 +276,19 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         }
         _ => None,
     });
-    let body_model = op.body.as_ref().map(|b| rust_type(api, &b.ty, false));
-    let whole_body = all.iter().find(|i| matches!(i.kind, InputKind::WholeBody));
-    let body_field = body_model.as_ref().map(|ty| match whole_body {
-        Some(input) if !input.required => quote!(body: Option<#ty>,),
-        _ => quote!(body: #ty,),
+    // A body with fields is built up in its model; any other is given whole.
+    let fields = body_fields(api, op);
+    let body_model = op
+        .body
+        .as_ref()
+        .filter(|_| fields.is_some())
+        .map(|b| rust_type(api, &b.ty, false));
+    let body_field = op.body.as_ref().map(|b| {
+        let ty = rust_type(api, &b.ty, false);
+        match (&body_model, b.required) {
+            (Some(_), _) | (None, true) => quote!(body: #ty,),
+            (None, false) => quote!(body: Option<#ty>,),
+        }
     });
 
     let required: Vec<&Input<'_>> = all.iter().filter(|i| i.required).collect();
@@ -302,13 +310,6 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         _ => None,
     });
     let body_init = body_model.as_ref().map(|model| {
-        if let Some(input) = whole_body {
-            return if input.required {
-                quote!(body,)
-            } else {
-                quote!(body: None,)
-            };
-        }
         let fields = body_fields(api, op).unwrap_or_default().iter().map(|f| {
             let name = ident(&f.name);
             if f.required && f.nullable {
@@ -321,6 +322,15 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         });
         quote!(body: #model { #(#fields)* },)
+    });
+    let body_init = body_init.or_else(|| {
+        op.body.as_ref().map(|b| {
+            if b.required {
+                quote!(body,)
+            } else {
+                quote!(body: None,)
+            }
+        })
     });
     let header_inits = all.iter().filter_map(|i| match i.kind {
         InputKind::Param(p) if p.location == Location::Header && i.required => {
@@ -521,28 +531,22 @@ fn send_fn(
             }
         }
     });
-    let optional_whole_body = all
-        .iter()
-        .any(|i| matches!(i.kind, InputKind::WholeBody) && !i.required);
-    let body = op.body.as_ref().map(|_| {
-        if optional_whole_body {
-            quote!(if let Some(body) = &self.body {
-                request = request.json(body);
-            })
-        } else {
-            quote!(request = request.json(&self.body);)
-        }
-    });
+    let body = op.body.as_ref().map(|b| body_encoding(api, op, b));
     let error_arms = op.responses.iter().filter(|r| r.is_error()).map(|r| {
         let pattern = status_pattern(&r.status);
         let variant = format_ident!("{}", variant_name(&r.status));
         quote!(#pattern => Err(raw.api_error().map_or_else(#error::Unexpected, #error::#variant)),)
     });
     // Every 2xx carries the success body, also one the document does not list (200 for 201).
-    let success = if ok.iter().any(|r| r.body.is_some()) {
-        quote!(200..=299 => raw.success().map_err(#error::Decode),)
-    } else {
-        quote!(200..=299 => Ok(raw.empty()),)
+    let success = match ok.iter().find(|r| r.body.is_some()).map(|r| r.kind) {
+        Some(Kind::Json) => quote!(200..=299 => raw.success().map_err(#error::Decode),),
+        Some(Kind::Text) => {
+            quote!(200..=299 => raw.success_with(crate::payload::text).map_err(#error::Decode),)
+        }
+        Some(_) => {
+            quote!(200..=299 => raw.success_with(crate::payload::bytes).map_err(#error::Decode),)
+        }
+        None => quote!(200..=299 => Ok(raw.empty()),),
     };
     let fallback = (!op.responses.iter().any(|r| r.status == "default"))
         .then(|| quote!(_ => Err(#error::Unexpected(raw.unexpected())),));
@@ -577,6 +581,54 @@ fn send_fn(
                 #fallback
             }
         }
+    }
+}
+
+/// The statements that put the body into `request`, by its media type.
+fn body_encoding(api: &Api, op: &Operation, body: &Body) -> TokenStream {
+    let content_type = &body.content_type;
+    let whole = body_fields(api, op).is_none();
+    match body.kind {
+        Kind::Json if whole && !body.required => {
+            quote!(if let Some(body) = &self.body {
+                request = request.json(body);
+            })
+        }
+        Kind::Json => quote!(request = request.json(&self.body);),
+        Kind::Form => quote!(request = crate::payload::form(request, &self.body)?;),
+        Kind::Multipart => {
+            let parts = body_fields(api, op).unwrap_or_default().iter().map(|f| {
+                let name = ident(&f.name);
+                let wire = &f.wire_name;
+                if holds_files(&f.ty) {
+                    quote!(form.files(#wire, &self.body.#name);)
+                } else {
+                    quote!(form.value(#wire, &self.body.#name)?;)
+                }
+            });
+            quote! {
+                let mut form = crate::payload::Multipart::default();
+                #(#parts)*
+                request = form.attach(request)?;
+            }
+        }
+        Kind::Text | Kind::Binary if body.required => {
+            quote!(request = crate::payload::whole(request, #content_type, self.body)?;)
+        }
+        Kind::Text | Kind::Binary => quote! {
+            if let Some(body) = self.body {
+                request = crate::payload::whole(request, #content_type, body)?;
+            }
+        },
+    }
+}
+
+/// Whether a multipart field's type holds file parts.
+fn holds_files(ty: &Type) -> bool {
+    match ty {
+        Type::File => true,
+        Type::Array(inner) | Type::Boxed(inner) => holds_files(inner),
+        _ => false,
     }
 }
 

@@ -36,7 +36,7 @@ fn sample(api: &Api, ty: &Type, secret: bool, fill: Fill, depth: usize) -> Value
             Fill::Success => json!("{KEY}"),
             Fill::Error => json!("{OTHER}"),
         },
-        Type::String | Type::Any => match fill {
+        Type::String | Type::Any | Type::Bytes | Type::File => match fill {
             Fill::Success => json!("plain text"),
             Fill::Error => json!("rejected {KEY} here"),
         },
@@ -111,9 +111,26 @@ fn status_code(status: &str) -> u16 {
 fn cases(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let (_, ok) = success(api, op);
-    let success_body = ok.iter().find_map(|r| r.body.as_ref());
+    let success_response = ok.iter().find(|r| r.body.is_some());
+    let success_body = success_response.and_then(|r| r.body.as_ref());
     let ok_status = ok.first().map_or(200, |r| status_code(&r.status));
+    // A text or binary body is the caller's data, taken as it comes.
+    match success_response.map(|r| r.kind) {
+        Some(crate::media::Kind::Text) => {
+            out.push(case(ok_status, "text/plain", "plain text", "Ok"));
+        }
+        Some(crate::media::Kind::Json) | None => {}
+        Some(_) => {
+            out.push(case(
+                ok_status,
+                "application/octet-stream",
+                "plain bytes",
+                "Ok",
+            ));
+        }
+    }
     match success_body {
+        _ if success_response.is_some_and(|r| r.kind != crate::media::Kind::Json) => {}
         Some(ty) => {
             let body = sample(api, ty, false, Fill::Success, 0);
             out.push(case(ok_status, "application/json", &body.to_string(), "Ok"));

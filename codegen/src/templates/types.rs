@@ -47,6 +47,8 @@ pub(crate) fn rust_type(api: &Api, ty: &Type, secret: bool) -> TokenStream {
         Type::Number => quote!(f64),
         Type::Boolean => quote!(bool),
         Type::Any => quote!(serde_json::Value),
+        Type::Bytes => quote!(bytes::Bytes),
+        Type::File => quote!(crate::FilePart),
         Type::Array(inner) => {
             let inner = rust_type(api, inner, false);
             quote!(Vec<#inner>)
@@ -154,6 +156,10 @@ pub(crate) fn example_literal(api: &Api, ty: &Type, example: Option<&Value>) -> 
         (Type::Integer, _) => "1".to_owned(),
         (Type::Boolean, Some(Value::Bool(b))) => b.to_string(),
         (Type::Boolean, _) => "true".to_owned(),
+        (Type::Bytes, _) => "b\"example\".to_vec()".to_owned(),
+        (Type::File, _) => {
+            "openrouter::FilePart::new(b\"example\".to_vec()).file_name(\"example.txt\")".to_owned()
+        }
         (Type::Named(name), example) => match &api.models.get(name)?.kind {
             ModelKind::Enum(values) => {
                 let value = example
