@@ -14,7 +14,8 @@ use crate::error::{Error, join};
 use crate::load::METHODS;
 use crate::precheck;
 
-/// Runs progenitor on the normalized document and returns the module body of `raw.rs`.
+/// Runs progenitor on the normalized document and returns the syntax tree of `raw.rs`, parsed
+/// once and edited in place.
 ///
 /// `secrets` are the `(model, field)` pairs the IR marks as credentials: in progenitor's types
 /// they become `SecretString` too. When progenitor's output would not compile (names it makes
@@ -46,13 +47,13 @@ pub(crate) fn generate(
     if let Some(reason) = duplicate_names(&file_ast.items, "raw") {
         return Ok(Raw::Unavailable(reason));
     }
-    Ok(Raw::Module(quote::ToTokens::into_token_stream(file_ast)))
+    Ok(Raw::Module(file_ast))
 }
 
 /// progenitor's module, or why there is none.
 pub(crate) enum Raw {
     /// The body of `raw.rs`.
-    Module(TokenStream),
+    Module(syn::File),
     /// What makes progenitor's output unusable for this document.
     Unavailable(String),
 }
@@ -99,12 +100,12 @@ fn duplicate_names(items: &[syn::Item], module: &str) -> Option<String> {
     None
 }
 
-/// The body of `raw.rs` when progenitor cannot generate it: a note saying why.
-pub(crate) fn left_out(error: &Error) -> Raw {
-    Raw::Unavailable(format!(
+/// Why there is no `raw.rs` when progenitor cannot generate it.
+pub(crate) fn left_out(error: &Error) -> String {
+    format!(
         "progenitor cannot generate a client from this document (at `{}`: {})",
         error.location, error.message
-    ))
+    )
 }
 
 /// The view as openapiv3 types; an error names the place that does not fit.
@@ -331,8 +332,11 @@ impl VisitMut for TidyProgenitorOutput {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| {
-            let text = quote::ToTokens::to_token_stream(stmt).to_string();
-            !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
+            // Only a statement that starts with `header_map.append` is printed and read.
+            !(starts_with_header_map_append(stmt) && {
+                let text = quote::ToTokens::to_token_stream(stmt).to_string();
+                text.starts_with("header_map . append") && text.contains("\"api-version\"")
+            })
         });
         // Without that header, a map no other statement adds to need not be `mut`.
         if block.stmts.len() < before {
@@ -352,6 +356,31 @@ impl VisitMut for TidyProgenitorOutput {
             }
         }
         syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// Whether a statement is an expression that begins with `header_map.append` (then a call
+/// chain, `?` or `.await` may follow).
+fn starts_with_header_map_append(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(expr, _) = stmt else {
+        return false;
+    };
+    let mut expr = expr;
+    loop {
+        match expr {
+            syn::Expr::MethodCall(call) => {
+                if let syn::Expr::Path(receiver) = &*call.receiver
+                    && receiver.path.is_ident("header_map")
+                {
+                    return call.method == "append";
+                }
+                expr = &call.receiver;
+            }
+            syn::Expr::Try(e) => expr = &e.expr,
+            syn::Expr::Await(e) => expr = &e.base,
+            syn::Expr::Field(e) => expr = &e.base,
+            _ => return false,
+        }
     }
 }
 

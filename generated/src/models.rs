@@ -4,6 +4,7 @@
 //!
 //! Response types accept fields they do not know, and enums keep values they do not know
 //! (`Unknown`), so a newer API does not break an older client.
+
 /// An API key together with its limits and usage figures
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -54,6 +55,7 @@ pub struct ApiKey {
     /// ID of the workspace the API key belongs to.
     pub workspace_id: String,
 }
+
 /// Wrapper around a single API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -61,6 +63,7 @@ pub struct ApiKeyResponse {
     /// Details of the API key
     pub data: crate::models::ApiKey,
 }
+
 /// An authorization code issued for the PKCE flow
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -74,6 +77,7 @@ pub struct AuthCode {
     /// A credential: `Debug` and `Display` print `[redacted]`.
     pub id: crate::SecretString,
 }
+
 /// Method that was used to derive the code challenge
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -88,6 +92,7 @@ pub enum CodeChallengeMethod {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl CodeChallengeMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -98,6 +103,7 @@ impl CodeChallengeMethod {
         }
     }
 }
+
 impl From<&str> for CodeChallengeMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -107,37 +113,45 @@ impl From<&str> for CodeChallengeMethod {
         }
     }
 }
+
 impl From<String> for CodeChallengeMethod {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<CodeChallengeMethod> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(CodeChallengeMethod::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<CodeChallengeMethod> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(CodeChallengeMethod::from(value))
     }
 }
+
 impl std::str::FromStr for CodeChallengeMethod {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for CodeChallengeMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CodeChallengeMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CodeChallengeMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,6 +159,7 @@ impl<'de> serde::Deserialize<'de> for CodeChallengeMethod {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// Body for creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -186,6 +201,7 @@ pub struct CreateApiKeyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
 }
+
 /// Result of creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -197,6 +213,7 @@ pub struct CreateApiKeyResponse {
     /// A credential: `Debug` and `Display` print `[redacted]`.
     pub key: crate::SecretString,
 }
+
 /// Body for creating a PKCE authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -235,6 +252,7 @@ pub struct CreateAuthCodeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
 }
+
 /// Result of creating an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -242,6 +260,7 @@ pub struct CreateAuthCodeResponse {
     /// The newly created authorization code
     pub data: crate::models::AuthCode,
 }
+
 /// The API key used to authenticate the current request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -292,6 +311,7 @@ pub struct CurrentApiKey {
     /// OpenRouter credit usage in USD during the current UTC week (Monday to Sunday)
     pub usage_weekly: f64,
 }
+
 /// Details of the API key used for the current request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -299,6 +319,7 @@ pub struct CurrentApiKeyResponse {
     /// Details of the API key in use
     pub data: crate::models::CurrentApiKey,
 }
+
 /// Result of deleting an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -308,6 +329,7 @@ pub struct DeleteApiKeyResponse {
     /// Always `true`.
     pub deleted: bool,
 }
+
 /// The error body shared by every declared error status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -321,17 +343,21 @@ pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for ErrorResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Part of ErrorResponse, shared by every declared error status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -344,6 +370,7 @@ pub struct ErrorResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Body for exchanging an authorization code for an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -365,6 +392,7 @@ pub struct ExchangeAuthCodeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_verifier: Option<crate::SecretString>,
 }
+
 /// Result of exchanging an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -376,6 +404,7 @@ pub struct ExchangeAuthCodeResponse {
     /// ID of the user that the API key belongs to
     pub user_id: Option<String>,
 }
+
 /// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -392,6 +421,7 @@ pub enum LimitReset {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl LimitReset {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -403,6 +433,7 @@ impl LimitReset {
         }
     }
 }
+
 impl From<&str> for LimitReset {
     fn from(value: &str) -> Self {
         match value {
@@ -413,37 +444,45 @@ impl From<&str> for LimitReset {
         }
     }
 }
+
 impl From<String> for LimitReset {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<LimitReset> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(LimitReset::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<LimitReset> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(LimitReset::from(value))
     }
 }
+
 impl std::str::FromStr for LimitReset {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for LimitReset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LimitReset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LimitReset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -451,6 +490,7 @@ impl<'de> serde::Deserialize<'de> for LimitReset {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// A list of API keys
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -458,6 +498,7 @@ pub struct ListApiKeysResponse {
     /// The API keys
     pub data: Vec<crate::models::ApiKey>,
 }
+
 /// Legacy rate limit details of a key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -469,6 +510,7 @@ pub struct RateLimit {
     /// Requests permitted per interval
     pub requests: i64,
 }
+
 /// Body for updating an API key; every field is optional
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -493,6 +535,7 @@ pub struct UpdateApiKeyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -509,6 +552,7 @@ pub enum UsageLimitType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl UsageLimitType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -520,6 +564,7 @@ impl UsageLimitType {
         }
     }
 }
+
 impl From<&str> for UsageLimitType {
     fn from(value: &str) -> Self {
         match value {
@@ -530,37 +575,45 @@ impl From<&str> for UsageLimitType {
         }
     }
 }
+
 impl From<String> for UsageLimitType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<UsageLimitType> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(UsageLimitType::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<UsageLimitType> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(UsageLimitType::from(value))
     }
 }
+
 impl std::str::FromStr for UsageLimitType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for UsageLimitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for UsageLimitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UsageLimitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
