@@ -29,6 +29,19 @@ pub fn thread_cpu() -> Duration {
     time(usage.ru_utime) + time(usage.ru_stime)
 }
 
+/// CPU time (user + system) used so far by the whole process, all threads: the generator runs
+/// progenitor on a thread of its own, so its CPU time is not one thread's.
+pub fn process_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
 /// The rounds to run, from the first argument (`--rounds N`) or the default.
 pub fn rounds_arg(default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();

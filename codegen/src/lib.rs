@@ -120,28 +120,57 @@ fn generate_here(source: Source<'_>, settings: &Settings) -> Result<Generated, E
             }
         }
     };
-    // progenitor's client is an optional extra: without it the crate is still whole.
-    let no_operations = api.groups.iter().all(|g| g.operations.is_empty());
-    let generated_raw = if no_operations {
-        // Nothing to call: progenitor's client would be an empty shell.
-        Ok(raw::Raw::Unavailable(
-            "the document has no operations".into(),
-        ))
-    } else {
-        raw::generate(source.name, &view, &api.secret_fields())
-    };
-    let (raw, raw_left_out) = match generated_raw {
-        Ok(raw) => (raw, None),
-        Err(e) => (raw::left_out(&e), Some(e)),
-    };
+    // The document is not read again: its memory goes back before the files are made.
+    drop(document);
     api.skipped = skipped.clone();
+    // progenitor's client is an optional extra: without it the crate is still whole. It is made
+    // and formatted on a thread of its own while the template files are made here, and that
+    // thread then helps with the rest of them: nothing but `lib.rs`, the README and the manifest
+    // depends on whether progenitor's client could be made.
+    let no_operations = api.groups.iter().all(|g| g.operations.is_empty());
+    let secrets = api.secret_fields();
+    let jobs = templates::independent_templates(&api);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let api_ref = &api;
+    let raw_job = || {
+        let generated = if no_operations {
+            // Nothing to call: progenitor's client would be an empty shell.
+            Ok(raw::Raw::Unavailable(
+                "the document has no operations".into(),
+            ))
+        } else {
+            raw::generate(source.name, &view, &secrets)
+        };
+        let raw = generated.map(|raw| match raw {
+            raw::Raw::Module(file) => Ok(emit::format_file(source.name, file)),
+            raw::Raw::Unavailable(reason) => Err(reason),
+        });
+        // Then the template files the other thread has not taken yet.
+        (
+            raw,
+            emit::independent_files(source.name, api_ref, &jobs, &next),
+        )
+    };
+    let (mut independent, (generated_raw, theirs)) = alongside(source.name, raw_job, || {
+        emit::independent_files(source.name, api_ref, &jobs, &next)
+    })?;
+    independent.extend(theirs);
+    let independent = emit::collect_independent(independent)?;
+    drop(jobs);
     // Whatever kept progenitor's client out (an error, repeated names, no operations), the
     // crate's docs say so.
-    api.raw_left_out = match &raw {
-        raw::Raw::Module(_) => None,
-        raw::Raw::Unavailable(reason) => Some(reason.clone()),
+    let (raw, raw_left_out) = match generated_raw {
+        Ok(Ok(text)) => (Some(text), None),
+        Ok(Err(reason)) => {
+            api.raw_left_out = Some(reason);
+            (None, None)
+        }
+        Err(e) => {
+            api.raw_left_out = Some(raw::left_out(&e));
+            (None, Some(e))
+        }
     };
-    let mut files = emit::crate_files(source.name, &api, &raw)?;
+    let mut files = emit::crate_files(source.name, &api, independent, raw)?;
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str(&Provenance::of(source.text).cargo_toml_table());
     }
@@ -202,6 +231,34 @@ pub fn normalized_view(source: Source<'_>) -> Result<String, Error> {
                 format!("the view cannot be printed: {e}"),
             )
         })
+}
+
+/// Runs `background` on a thread of its own (with [`STACK_BYTES`] of stack, as progenitor needs)
+/// while `here` runs on this one, and returns both results. A panic in either is a bug of the
+/// generator and propagates.
+fn alongside<A: Send, B>(
+    file: &str,
+    background: impl FnOnce() -> A + Send,
+    here: impl FnOnce() -> B,
+) -> Result<(B, A), Error> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("codegen-raw".into())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, background)
+            .map_err(|e| {
+                Error::at(
+                    file,
+                    "",
+                    format!("cannot start the generator's thread: {e}"),
+                )
+            })?;
+        let mine = here();
+        let theirs = handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((mine, theirs))
+    })
 }
 
 /// Stack for one run of the generator. typify and syn recurse once per level of nesting, with

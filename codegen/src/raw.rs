@@ -14,7 +14,8 @@ use crate::error::{Error, join};
 use crate::load::METHODS;
 use crate::precheck;
 
-/// Runs progenitor on the normalized document and returns the module body of `raw.rs`.
+/// Runs progenitor on the normalized document and returns the syntax tree of `raw.rs`, parsed
+/// once and edited in place.
 ///
 /// `secrets` are the `(model, field)` pairs the IR marks as credentials: in progenitor's types
 /// they become `SecretString` too. When progenitor's output would not compile (names it makes
@@ -46,7 +47,7 @@ pub(crate) fn generate(
     if let Some(reason) = duplicate_names(&file_ast.items, "raw") {
         return Ok(Raw::Unavailable(reason));
     }
-    Ok(Raw::Module(quote::ToTokens::into_token_stream(file_ast)))
+    Ok(Raw::Module(file_ast))
 }
 
 /// Crates progenitor's output may name beyond progenitor-client's own: `futures` (streams of
@@ -59,77 +60,27 @@ pub(crate) const OPTIONAL_CRATES: [(&str, &str); 4] = [
     ("regress", "0.12"),
 ];
 
-/// The [`OPTIONAL_CRATES`] that `tokens` name by absolute path (`::futures::StreamExt`).
-pub(crate) fn crates_used(tokens: &TokenStream) -> BTreeSet<&'static str> {
-    fn walk(tokens: TokenStream, found: &mut BTreeSet<&'static str>) {
-        // `::` counts only where a path starts (not after `crate`, `self` or `Type<..>`).
-        let mut colons = 0;
-        let mut after_path_part = false;
-        let mut leading = false;
-        for token in tokens {
-            match token {
-                proc_macro2::TokenTree::Punct(p) if p.as_char() == ':' => {
-                    if colons == 0 {
-                        leading = !after_path_part;
-                    }
-                    colons += 1;
-                    after_path_part = false;
-                }
-                proc_macro2::TokenTree::Ident(ident) => {
-                    if colons >= 2
-                        && leading
-                        && let Some((name, _)) =
-                            OPTIONAL_CRATES.iter().find(|(name, _)| ident == name)
-                    {
-                        found.insert(name);
-                    }
-                    colons = 0;
-                    // `Type::` continues a path; `use ::` or `return ::` starts one.
-                    after_path_part = !matches!(
-                        ident.to_string().as_str(),
-                        "use"
-                            | "return"
-                            | "let"
-                            | "in"
-                            | "as"
-                            | "mut"
-                            | "ref"
-                            | "move"
-                            | "dyn"
-                            | "impl"
-                            | "where"
-                            | "for"
-                            | "if"
-                            | "match"
-                            | "else"
-                            | "pub"
-                    );
-                }
-                proc_macro2::TokenTree::Punct(p) => {
-                    colons = 0;
-                    after_path_part = p.as_char() == '>';
-                }
-                proc_macro2::TokenTree::Group(group) => {
-                    walk(group.stream(), found);
-                    colons = 0;
-                    after_path_part = false;
-                }
-                proc_macro2::TokenTree::Literal(_) => {
-                    colons = 0;
-                    after_path_part = false;
-                }
-            }
-        }
-    }
-    let mut found = BTreeSet::new();
-    walk(tokens.clone(), &mut found);
-    found
+/// The [`OPTIONAL_CRATES`] that progenitor's formatted module names by absolute path
+/// (`::futures::StreamExt`, not `crate::futures::`).
+pub(crate) fn crates_used(text: &str) -> BTreeSet<&'static str> {
+    OPTIONAL_CRATES
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| {
+            text.match_indices(&format!("::{name}::")).any(|(at, _)| {
+                !text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '>')
+            })
+        })
+        .collect()
 }
 
 /// progenitor's module, or why there is none.
 pub(crate) enum Raw {
     /// The body of `raw.rs`.
-    Module(TokenStream),
+    Module(syn::File),
     /// What makes progenitor's output unusable for this document.
     Unavailable(String),
 }
@@ -176,12 +127,12 @@ fn duplicate_names(items: &[syn::Item], module: &str) -> Option<String> {
     None
 }
 
-/// The body of `raw.rs` when progenitor cannot generate it: a note saying why.
-pub(crate) fn left_out(error: &Error) -> Raw {
-    Raw::Unavailable(format!(
+/// Why there is no `raw.rs` when progenitor cannot generate it.
+pub(crate) fn left_out(error: &Error) -> String {
+    format!(
         "progenitor cannot generate a client from this document (at `{}`: {})",
         error.location, error.message
-    ))
+    )
 }
 
 /// The view as openapiv3 types; an error names the place that does not fit.
@@ -408,8 +359,11 @@ impl VisitMut for TidyProgenitorOutput {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| {
-            let text = quote::ToTokens::to_token_stream(stmt).to_string();
-            !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
+            // Only a statement that starts with `header_map.append` is printed and read.
+            !(starts_with_header_map_append(stmt) && {
+                let text = quote::ToTokens::to_token_stream(stmt).to_string();
+                text.starts_with("header_map . append") && text.contains("\"api-version\"")
+            })
         });
         // Without that header, a map no other statement adds to need not be `mut`.
         if block.stmts.len() < before {
@@ -436,6 +390,31 @@ impl VisitMut for TidyProgenitorOutput {
     fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
         if quote::ToTokens::to_token_stream(&item.tree).to_string() == "super :: types" {
             item.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+        }
+    }
+}
+
+/// Whether a statement is an expression that begins with `header_map.append` (then a call
+/// chain, `?` or `.await` may follow).
+fn starts_with_header_map_append(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(expr, _) = stmt else {
+        return false;
+    };
+    let mut expr = expr;
+    loop {
+        match expr {
+            syn::Expr::MethodCall(call) => {
+                if let syn::Expr::Path(receiver) = &*call.receiver
+                    && receiver.path.is_ident("header_map")
+                {
+                    return call.method == "append";
+                }
+                expr = &call.receiver;
+            }
+            syn::Expr::Try(e) => expr = &e.expr,
+            syn::Expr::Await(e) => expr = &e.base,
+            syn::Expr::Field(e) => expr = &e.base,
+            _ => return false,
         }
     }
 }
@@ -575,17 +554,11 @@ mod tests {
 
     #[test]
     fn the_raw_feature_enables_the_crates_progenitor_names() {
-        let tokens: TokenStream = quote::quote! {
-            mod builder {
-                use ::futures::StreamExt;
-                fn key() -> [u8; 16] { ::rand::random::<[u8; 16]>() }
-                // A path that merely ends in a crate's name, and a local module of that name.
-                use crate::base64;
-                fn f() { base64::encode(); }
-            }
-        };
+        let text = "mod builder {\n    use ::futures::StreamExt;\n    fn key() -> [u8; 16] {\n        \
+                    ::rand::random::<[u8; 16]>()\n    }\n    // Paths that only contain a crate's \
+                    name.\n    use crate::base64::engine;\n    fn f() { Vec::<u8>::regress::x(); }\n}\n";
         assert_eq!(
-            crates_used(&tokens).into_iter().collect::<Vec<_>>(),
+            crates_used(text).into_iter().collect::<Vec<_>>(),
             ["futures", "rand"]
         );
     }

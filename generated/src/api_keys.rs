@@ -10,7 +10,9 @@
 //! | [`get`](crate::api_keys::ApiKeys::get) | `GET /keys/{hash}` |
 //! | [`delete`](crate::api_keys::ApiKeys::delete) | `DELETE /keys/{hash}` |
 //! | [`update`](crate::api_keys::ApiKeys::update) | `PATCH /keys/{hash}` |
+
 use std::time::Duration;
+
 use crate::client::CallOptions;
 use crate::retry::Idempotency;
 use crate::transport::{self, Failure};
@@ -18,17 +20,20 @@ use crate::ApiError;
 use crate::{
     DecodeError, InvalidRequest, OpenRouter, Response, TransportError, UnexpectedResponse,
 };
+
 impl OpenRouter {
     /// The API Keys operations: [`ApiKeys`].
     pub fn api_keys(&self) -> ApiKeys<'_> {
         ApiKeys { client: self }
     }
 }
+
 /// The API Keys operations: [`ApiKeys`].
 #[derive(Debug, Clone, Copy)]
 pub struct ApiKeys<'a> {
     client: &'a OpenRouter,
 }
+
 impl<'a> ApiKeys<'a> {
     /// Retrieve the calling API key
     ///
@@ -78,6 +83,7 @@ impl<'a> ApiKeys<'a> {
     pub fn get_current_key_metadata(&self) -> GetCurrentKeyMetadataRequest<'a> {
         GetCurrentKeyMetadataRequest::new(self.client)
     }
+
     /// Enumerate API keys
     ///
     /// `GET /keys`: Returns the API keys that belong to the authenticated user. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
@@ -133,6 +139,7 @@ impl<'a> ApiKeys<'a> {
     pub fn list(&self) -> ListRequest<'a> {
         ListRequest::new(self.client)
     }
+
     /// Add an API key
     ///
     /// `POST /keys`: Creates an API key for the authenticated user. The plaintext `key` appears in this response and nowhere else: handle it as a sensitive, write-only secret, since it cannot be fetched again. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
@@ -193,6 +200,7 @@ impl<'a> ApiKeys<'a> {
     pub fn create(&self, name: impl Into<String>) -> CreateRequest<'a> {
         CreateRequest::new(self.client, name.into())
     }
+
     /// Fetch one API key
     ///
     /// `GET /keys/{hash}`: Returns the API key identified by the given hash. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
@@ -244,6 +252,7 @@ impl<'a> ApiKeys<'a> {
     pub fn get(&self, hash: impl Into<String>) -> GetRequest<'a> {
         GetRequest::new(self.client, hash.into())
     }
+
     /// Remove an API key
     ///
     /// `DELETE /keys/{hash}`: Removes an existing API key. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
@@ -295,6 +304,7 @@ impl<'a> ApiKeys<'a> {
     pub fn delete(&self, hash: impl Into<String>) -> DeleteRequest<'a> {
         DeleteRequest::new(self.client, hash.into())
     }
+
     /// Modify an API key
     ///
     /// `PATCH /keys/{hash}`: Changes the settings of an existing API key. Requires a [management key](https://openrouter.ai/docs/guides/overview/auth/management-api-keys).
@@ -355,6 +365,7 @@ impl<'a> ApiKeys<'a> {
         UpdateRequest::new(self.client, hash.into())
     }
 }
+
 /// A `GET /key` request. Set optional values, then `.await` it (or call [`send`](GetCurrentKeyMetadataRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -362,6 +373,7 @@ pub struct GetCurrentKeyMetadataRequest<'a> {
     client: &'a OpenRouter,
     options: CallOptions,
 }
+
 impl<'a> GetCurrentKeyMetadataRequest<'a> {
     fn new(client: &'a OpenRouter) -> Self {
         #[allow(unused_mut)]
@@ -371,6 +383,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
             options,
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -378,6 +391,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -385,6 +399,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -392,36 +407,43 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -460,6 +482,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCurrentKeyMetadataRequest<'a> {
     type Output = Result<
         Response<crate::models::CurrentApiKeyResponse>,
@@ -468,11 +491,13 @@ impl<'a> std::future::IntoFuture for GetCurrentKeyMetadataRequest<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `GET /key` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -497,6 +522,7 @@ pub enum GetCurrentKeyMetadataError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl GetCurrentKeyMetadataError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -511,6 +537,7 @@ impl GetCurrentKeyMetadataError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -524,6 +551,7 @@ impl GetCurrentKeyMetadataError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -537,6 +565,7 @@ impl GetCurrentKeyMetadataError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -545,6 +574,7 @@ impl GetCurrentKeyMetadataError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -553,6 +583,7 @@ impl GetCurrentKeyMetadataError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -562,6 +593,7 @@ impl GetCurrentKeyMetadataError {
         }
     }
 }
+
 impl std::fmt::Display for GetCurrentKeyMetadataError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("GET /key: ")?;
@@ -575,6 +607,7 @@ impl std::fmt::Display for GetCurrentKeyMetadataError {
         }
     }
 }
+
 impl std::error::Error for GetCurrentKeyMetadataError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -588,6 +621,7 @@ impl std::error::Error for GetCurrentKeyMetadataError {
         }
     }
 }
+
 impl From<Failure> for GetCurrentKeyMetadataError {
     fn from(failure: Failure) -> Self {
         match failure {
@@ -598,6 +632,7 @@ impl From<Failure> for GetCurrentKeyMetadataError {
         }
     }
 }
+
 /// A `GET /keys` request. Set optional values, then `.await` it (or call [`send`](ListRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -608,6 +643,7 @@ pub struct ListRequest<'a> {
     offset: Option<i64>,
     workspace_id: Option<crate::UuidString>,
 }
+
 impl<'a> ListRequest<'a> {
     fn new(client: &'a OpenRouter) -> Self {
         #[allow(unused_mut)]
@@ -620,6 +656,7 @@ impl<'a> ListRequest<'a> {
             workspace_id: None,
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -627,6 +664,7 @@ impl<'a> ListRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -634,6 +672,7 @@ impl<'a> ListRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -641,6 +680,7 @@ impl<'a> ListRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// Set to include disabled API keys in the results
     ///
     /// Sent as the `include_disabled` query parameter.
@@ -648,6 +688,7 @@ impl<'a> ListRequest<'a> {
         self.include_disabled = Some(value.into());
         self
     }
+
     /// How many API keys to skip, for pagination
     ///
     /// Sent as the `offset` query parameter.
@@ -655,6 +696,7 @@ impl<'a> ListRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Only return API keys from this workspace ID. When omitted, the keys of the default workspace are returned.
     ///
     /// Sent as the `workspace_id` query parameter.
@@ -662,36 +704,43 @@ impl<'a> ListRequest<'a> {
         self.workspace_id = Some(value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -750,16 +799,19 @@ impl<'a> ListRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for ListRequest<'a> {
     type Output = Result<Response<crate::models::ListApiKeysResponse>, ListError>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `GET /keys` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -788,6 +840,7 @@ pub enum ListError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl ListError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -804,6 +857,7 @@ impl ListError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -819,6 +873,7 @@ impl ListError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -834,6 +889,7 @@ impl ListError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -842,6 +898,7 @@ impl ListError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -852,6 +909,7 @@ impl ListError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -863,6 +921,7 @@ impl ListError {
         }
     }
 }
+
 impl std::fmt::Display for ListError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("GET /keys: ")?;
@@ -878,6 +937,7 @@ impl std::fmt::Display for ListError {
         }
     }
 }
+
 impl std::error::Error for ListError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -893,6 +953,7 @@ impl std::error::Error for ListError {
         }
     }
 }
+
 impl From<Failure> for ListError {
     fn from(failure: Failure) -> Self {
         match failure {
@@ -903,6 +964,7 @@ impl From<Failure> for ListError {
         }
     }
 }
+
 /// A `POST /keys` request. Set optional values, then `.await` it (or call [`send`](CreateRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -911,6 +973,7 @@ pub struct CreateRequest<'a> {
     options: CallOptions,
     body: crate::models::CreateApiKeyRequest,
 }
+
 impl<'a> CreateRequest<'a> {
     fn new(client: &'a OpenRouter, name: String) -> Self {
         #[allow(unused_mut)]
@@ -929,6 +992,7 @@ impl<'a> CreateRequest<'a> {
             },
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -936,6 +1000,7 @@ impl<'a> CreateRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -943,6 +1008,7 @@ impl<'a> CreateRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -950,6 +1016,7 @@ impl<'a> CreateRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// Optional user ID of whoever creates the key. Only relevant for organization-owned keys that a particular member is creating.
     ///
     /// Constraints: at least 1 characters.
@@ -959,6 +1026,7 @@ impl<'a> CreateRequest<'a> {
         self.body.creator_user_id = Some(value.into());
         self
     }
+
     /// Optional ISO 8601 UTC timestamp at which the API key should expire. Only UTC is accepted; timestamps in other time zones are rejected
     ///
     /// Constraints: format `date-time`.
@@ -971,11 +1039,13 @@ impl<'a> CreateRequest<'a> {
         self.body.expires_at = Some(value.into());
         self
     }
+
     /// Whether BYOK usage counts toward the limit
     pub fn include_byok_in_limit(mut self, value: impl Into<bool>) -> Self {
         self.body.include_byok_in_limit = Some(value.into());
         self
     }
+
     /// Optional spending cap for the API key, in USD
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
@@ -983,6 +1053,7 @@ impl<'a> CreateRequest<'a> {
         self.body.limit = Some(value.into());
         self
     }
+
     /// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
@@ -993,6 +1064,7 @@ impl<'a> CreateRequest<'a> {
         self.body.limit_reset = Some(value.into());
         self
     }
+
     /// Workspace in which to create the API key; when omitted, the default workspace is used.
     ///
     /// Constraints: format `uuid`.
@@ -1000,36 +1072,43 @@ impl<'a> CreateRequest<'a> {
         self.body.workspace_id = Some(value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1094,16 +1173,19 @@ impl<'a> CreateRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateRequest<'a> {
     type Output = Result<Response<crate::models::CreateApiKeyResponse>, CreateError>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `POST /keys` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -1134,6 +1216,7 @@ pub enum CreateError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl CreateError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -1151,6 +1234,7 @@ impl CreateError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -1167,6 +1251,7 @@ impl CreateError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -1183,6 +1268,7 @@ impl CreateError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -1191,6 +1277,7 @@ impl CreateError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -1202,6 +1289,7 @@ impl CreateError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -1214,6 +1302,7 @@ impl CreateError {
         }
     }
 }
+
 impl std::fmt::Display for CreateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("POST /keys: ")?;
@@ -1230,6 +1319,7 @@ impl std::fmt::Display for CreateError {
         }
     }
 }
+
 impl std::error::Error for CreateError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -1246,6 +1336,7 @@ impl std::error::Error for CreateError {
         }
     }
 }
+
 impl From<Failure> for CreateError {
     fn from(failure: Failure) -> Self {
         match failure {
@@ -1256,6 +1347,7 @@ impl From<Failure> for CreateError {
         }
     }
 }
+
 /// A `GET /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](GetRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1264,6 +1356,7 @@ pub struct GetRequest<'a> {
     options: CallOptions,
     hash: String,
 }
+
 impl<'a> GetRequest<'a> {
     fn new(client: &'a OpenRouter, hash: String) -> Self {
         #[allow(unused_mut)]
@@ -1274,6 +1367,7 @@ impl<'a> GetRequest<'a> {
             hash,
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -1281,6 +1375,7 @@ impl<'a> GetRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -1288,6 +1383,7 @@ impl<'a> GetRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -1295,36 +1391,43 @@ impl<'a> GetRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1373,16 +1476,19 @@ impl<'a> GetRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<Response<crate::models::ApiKeyResponse>, GetError>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `GET /keys/{hash}` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -1411,6 +1517,7 @@ pub enum GetError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl GetError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -1427,6 +1534,7 @@ impl GetError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -1442,6 +1550,7 @@ impl GetError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -1457,6 +1566,7 @@ impl GetError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -1465,6 +1575,7 @@ impl GetError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -1475,6 +1586,7 @@ impl GetError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -1486,6 +1598,7 @@ impl GetError {
         }
     }
 }
+
 impl std::fmt::Display for GetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("GET /keys/{hash}: ")?;
@@ -1501,6 +1614,7 @@ impl std::fmt::Display for GetError {
         }
     }
 }
+
 impl std::error::Error for GetError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -1516,6 +1630,7 @@ impl std::error::Error for GetError {
         }
     }
 }
+
 impl From<Failure> for GetError {
     fn from(failure: Failure) -> Self {
         match failure {
@@ -1526,6 +1641,7 @@ impl From<Failure> for GetError {
         }
     }
 }
+
 /// A `DELETE /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](DeleteRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1534,6 +1650,7 @@ pub struct DeleteRequest<'a> {
     options: CallOptions,
     hash: String,
 }
+
 impl<'a> DeleteRequest<'a> {
     fn new(client: &'a OpenRouter, hash: String) -> Self {
         #[allow(unused_mut)]
@@ -1544,6 +1661,7 @@ impl<'a> DeleteRequest<'a> {
             hash,
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -1551,6 +1669,7 @@ impl<'a> DeleteRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -1558,6 +1677,7 @@ impl<'a> DeleteRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -1565,36 +1685,43 @@ impl<'a> DeleteRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1651,16 +1778,19 @@ impl<'a> DeleteRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
     type Output = Result<Response<crate::models::DeleteApiKeyResponse>, DeleteError>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `DELETE /keys/{hash}` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -1689,6 +1819,7 @@ pub enum DeleteError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl DeleteError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -1705,6 +1836,7 @@ impl DeleteError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -1720,6 +1852,7 @@ impl DeleteError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -1735,6 +1868,7 @@ impl DeleteError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -1743,6 +1877,7 @@ impl DeleteError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -1753,6 +1888,7 @@ impl DeleteError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -1764,6 +1900,7 @@ impl DeleteError {
         }
     }
 }
+
 impl std::fmt::Display for DeleteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DELETE /keys/{hash}: ")?;
@@ -1779,6 +1916,7 @@ impl std::fmt::Display for DeleteError {
         }
     }
 }
+
 impl std::error::Error for DeleteError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -1794,6 +1932,7 @@ impl std::error::Error for DeleteError {
         }
     }
 }
+
 impl From<Failure> for DeleteError {
     fn from(failure: Failure) -> Self {
         match failure {
@@ -1804,6 +1943,7 @@ impl From<Failure> for DeleteError {
         }
     }
 }
+
 /// A `PATCH /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](UpdateRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1813,6 +1953,7 @@ pub struct UpdateRequest<'a> {
     hash: String,
     body: crate::models::UpdateApiKeyRequest,
 }
+
 impl<'a> UpdateRequest<'a> {
     fn new(client: &'a OpenRouter, hash: String) -> Self {
         #[allow(unused_mut)]
@@ -1830,6 +1971,7 @@ impl<'a> UpdateRequest<'a> {
             },
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -1837,6 +1979,7 @@ impl<'a> UpdateRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -1844,6 +1987,7 @@ impl<'a> UpdateRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -1851,16 +1995,19 @@ impl<'a> UpdateRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// Whether the API key should be disabled
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.body.disabled = Some(value.into());
         self
     }
+
     /// Whether BYOK usage counts toward the limit
     pub fn include_byok_in_limit(mut self, value: impl Into<bool>) -> Self {
         self.body.include_byok_in_limit = Some(value.into());
         self
     }
+
     /// New spending cap for the API key, in USD
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
@@ -1868,6 +2015,7 @@ impl<'a> UpdateRequest<'a> {
         self.body.limit = Some(value.into());
         self
     }
+
     /// New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
@@ -1878,41 +2026,49 @@ impl<'a> UpdateRequest<'a> {
         self.body.limit_reset = Some(value.into());
         self
     }
+
     /// Name to rename the API key to
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1979,16 +2135,19 @@ impl<'a> UpdateRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
     type Output = Result<Response<crate::models::ApiKeyResponse>, UpdateError>;
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `PATCH /keys/{hash}` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -2019,6 +2178,7 @@ pub enum UpdateError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl UpdateError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -2036,6 +2196,7 @@ impl UpdateError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -2052,6 +2213,7 @@ impl UpdateError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -2068,6 +2230,7 @@ impl UpdateError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -2076,6 +2239,7 @@ impl UpdateError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -2087,6 +2251,7 @@ impl UpdateError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -2099,6 +2264,7 @@ impl UpdateError {
         }
     }
 }
+
 impl std::fmt::Display for UpdateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PATCH /keys/{hash}: ")?;
@@ -2115,6 +2281,7 @@ impl std::fmt::Display for UpdateError {
         }
     }
 }
+
 impl std::error::Error for UpdateError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -2131,6 +2298,7 @@ impl std::error::Error for UpdateError {
         }
     }
 }
+
 impl From<Failure> for UpdateError {
     fn from(failure: Failure) -> Self {
         match failure {

@@ -2,6 +2,7 @@
 
 //! The crate-wide error: every operation's error converts into it, so a function that
 //! makes several calls can use `?` on each.
+
 /// Any operation's failure. Match a variant to reach the operation's own error (and its
 /// typed body); the methods answer for every variant.
 ///
@@ -26,6 +27,7 @@ pub enum Error {
     /// `POST /auth/keys/code`: [`create_auth_code()`](crate::oauth::Oauth::create_auth_code) failed.
     OauthCreateAuthCode(crate::oauth::CreateAuthCodeError),
 }
+
 impl Error {
     /// The operation as `METHOD /path`, such as `GET /keys/{hash}`.
     pub fn operation(&self) -> &'static str {
@@ -40,6 +42,7 @@ impl Error {
             Self::OauthCreateAuthCode(_) => "POST /auth/keys/code",
         }
     }
+
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
@@ -53,6 +56,7 @@ impl Error {
             Self::OauthCreateAuthCode(e) => e.status(),
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -66,6 +70,7 @@ impl Error {
             Self::OauthCreateAuthCode(e) => e.headers(),
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -79,6 +84,7 @@ impl Error {
             Self::OauthCreateAuthCode(e) => e.raw_body(),
         }
     }
+
     /// What went wrong on the way, when no complete response arrived.
     pub fn transport(&self) -> Option<&crate::TransportError> {
         match self {
@@ -92,6 +98,7 @@ impl Error {
             Self::OauthCreateAuthCode(e) => e.transport(),
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -105,6 +112,7 @@ impl Error {
             Self::OauthCreateAuthCode(e) => e.code(),
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -119,6 +127,7 @@ impl Error {
         }
     }
 }
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -133,6 +142,7 @@ impl std::fmt::Display for Error {
         }
     }
 }
+
 /// The operation's error is this error's text, so the chain continues with its cause.
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -148,41 +158,49 @@ impl std::error::Error for Error {
         }
     }
 }
+
 impl From<crate::api_keys::GetCurrentKeyMetadataError> for Error {
     fn from(error: crate::api_keys::GetCurrentKeyMetadataError) -> Self {
         Error::ApiKeysGetCurrentKeyMetadata(error)
     }
 }
+
 impl From<crate::api_keys::ListError> for Error {
     fn from(error: crate::api_keys::ListError) -> Self {
         Error::ApiKeysList(error)
     }
 }
+
 impl From<crate::api_keys::CreateError> for Error {
     fn from(error: crate::api_keys::CreateError) -> Self {
         Error::ApiKeysCreate(error)
     }
 }
+
 impl From<crate::api_keys::GetError> for Error {
     fn from(error: crate::api_keys::GetError) -> Self {
         Error::ApiKeysGet(error)
     }
 }
+
 impl From<crate::api_keys::DeleteError> for Error {
     fn from(error: crate::api_keys::DeleteError) -> Self {
         Error::ApiKeysDelete(error)
     }
 }
+
 impl From<crate::api_keys::UpdateError> for Error {
     fn from(error: crate::api_keys::UpdateError) -> Self {
         Error::ApiKeysUpdate(error)
     }
 }
+
 impl From<crate::oauth::ExchangeAuthCodeForApiKeyError> for Error {
     fn from(error: crate::oauth::ExchangeAuthCodeForApiKeyError) -> Self {
         Error::OauthExchangeAuthCodeForApiKey(error)
     }
 }
+
 impl From<crate::oauth::CreateAuthCodeError> for Error {
     fn from(error: crate::oauth::CreateAuthCodeError) -> Self {
         Error::OauthCreateAuthCode(error)

@@ -50,14 +50,15 @@
 //! - With the `raw` feature, `raw` is progenitor's lower-level client for the same operations.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
-mod client;
-mod error;
-#[rustfmt::skip]
-mod global_headers;
+
 #[cfg(feature = "login")]
 mod browser;
 #[cfg(feature = "login")]
 mod callback_page;
+mod client;
+mod crate_error;
+mod error;
+mod global_headers;
 pub mod login;
 #[cfg(feature = "login")]
 mod loopback;
@@ -69,17 +70,19 @@ mod retry;
 mod secret;
 mod text_values;
 mod transport;
-#[rustfmt::skip]
-mod crate_error;
+
 /// The API Keys operations.
 #[rustfmt::skip]
 pub mod api_keys;
+
 /// The OAuth operations.
 #[rustfmt::skip]
 pub mod oauth;
+
 /// The types of request and response bodies.
 #[rustfmt::skip]
 pub mod models;
+
 /// progenitor's client for the same operations: one builder per operation, typify types
 /// in `raw::types`, no authentication (pass a `reqwest::Client` with default headers).
 /// Only with the `raw` feature.
@@ -87,6 +90,7 @@ pub mod models;
 #[allow(missing_docs)]
 #[rustfmt::skip]
 pub mod raw;
+
 pub use client::install_tls_provider;
 pub use client::{API_KEY_ENV, DEFAULT_USER_AGENT};
 pub use client::{BuildError, OpenRouter, OpenRouterBuilder};
@@ -101,11 +105,14 @@ pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use text_values::{Timestamp, UuidString};
 pub use {chrono, reqwest, uuid};
+
 /// Where requests go unless the client or the call says otherwise: the document's server.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
+
 /// JSON properties the document marks as credentials: their values are never printed,
 /// not even inside a body kept by an error.
 pub(crate) const SECRET_FIELDS: &[&str] = &["code", "code_verifier", "id", "key"];
+
 /// The document's retry settings, before the runtime clamps them.
 pub(crate) const DOCUMENT_RETRIES: retry::DocumentRetries = retry::DocumentRetries {
     initial_ms: 500u64,
@@ -113,9 +120,11 @@ pub(crate) const DOCUMENT_RETRIES: retry::DocumentRetries = retry::DocumentRetri
     multiplier: 1.5f64,
     connection_errors: true,
 };
+
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
 /// The default build has one model set: progenitor's client needs the `raw` feature.
 ///
 /// ```compile_fail

@@ -4,6 +4,7 @@
 //!
 //! Response types accept fields they do not know, and enums keep values they do not know
 //! (`Unknown`), so a newer API does not break an older client.
+
 /// An API key together with its limits and usage figures
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -54,6 +55,7 @@ pub struct ApiKey {
     /// ID of the workspace the API key belongs to.
     pub workspace_id: String,
 }
+
 /// Wrapper around a single API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -61,6 +63,7 @@ pub struct ApiKeyResponse {
     /// Details of the API key
     pub data: crate::models::ApiKey,
 }
+
 /// An authorization code issued for the PKCE flow
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -74,6 +77,7 @@ pub struct AuthCode {
     /// A credential: `Debug` and `Display` print `[redacted]`.
     pub id: crate::SecretString,
 }
+
 /// Bad request: the parameters are invalid or the input is malformed
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -87,17 +91,21 @@ pub struct BadRequestResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for BadRequestResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Error payload carried by BadRequestResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -110,6 +118,7 @@ pub struct BadRequestResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Conflict: the resource clashes with another request or was changed concurrently
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -123,17 +132,21 @@ pub struct ConflictResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for ConflictResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Error payload carried by ConflictResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -146,6 +159,7 @@ pub struct ConflictResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Body for creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -189,6 +203,7 @@ pub struct CreateApiKeyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
 }
+
 impl CreateApiKeyRequest {
     /// A `CreateApiKeyRequest` from its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -203,6 +218,7 @@ impl CreateApiKeyRequest {
         }
     }
 }
+
 /// How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -219,6 +235,7 @@ pub enum CreateApiKeyRequestLimitReset {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl CreateApiKeyRequestLimitReset {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -230,6 +247,7 @@ impl CreateApiKeyRequestLimitReset {
         }
     }
 }
+
 impl From<&str> for CreateApiKeyRequestLimitReset {
     fn from(value: &str) -> Self {
         match value {
@@ -240,37 +258,45 @@ impl From<&str> for CreateApiKeyRequestLimitReset {
         }
     }
 }
+
 impl From<String> for CreateApiKeyRequestLimitReset {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<CreateApiKeyRequestLimitReset> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(CreateApiKeyRequestLimitReset::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<CreateApiKeyRequestLimitReset> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(CreateApiKeyRequestLimitReset::from(value))
     }
 }
+
 impl std::str::FromStr for CreateApiKeyRequestLimitReset {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for CreateApiKeyRequestLimitReset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreateApiKeyRequestLimitReset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateApiKeyRequestLimitReset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -278,6 +304,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyRequestLimitReset {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// Result of creating an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -289,6 +316,7 @@ pub struct CreateApiKeyResponse {
     /// A credential: `Debug` and `Display` print `[redacted]`.
     pub key: crate::SecretString,
 }
+
 /// Body for creating a PKCE authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -329,6 +357,7 @@ pub struct CreateAuthCodeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<crate::UuidString>,
 }
+
 impl CreateAuthCodeRequest {
     /// A `CreateAuthCodeRequest` from its required fields; the optional ones start as `None`.
     pub fn new(callback_url: impl Into<String>) -> Self {
@@ -344,6 +373,7 @@ impl CreateAuthCodeRequest {
         }
     }
 }
+
 /// Method that was used to derive the code challenge
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -358,6 +388,7 @@ pub enum CreateAuthCodeRequestCodeChallengeMethod {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl CreateAuthCodeRequestCodeChallengeMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -368,6 +399,7 @@ impl CreateAuthCodeRequestCodeChallengeMethod {
         }
     }
 }
+
 impl From<&str> for CreateAuthCodeRequestCodeChallengeMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -377,37 +409,45 @@ impl From<&str> for CreateAuthCodeRequestCodeChallengeMethod {
         }
     }
 }
+
 impl From<String> for CreateAuthCodeRequestCodeChallengeMethod {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<CreateAuthCodeRequestCodeChallengeMethod> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(CreateAuthCodeRequestCodeChallengeMethod::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<CreateAuthCodeRequestCodeChallengeMethod> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(CreateAuthCodeRequestCodeChallengeMethod::from(value))
     }
 }
+
 impl std::str::FromStr for CreateAuthCodeRequestCodeChallengeMethod {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for CreateAuthCodeRequestCodeChallengeMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreateAuthCodeRequestCodeChallengeMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateAuthCodeRequestCodeChallengeMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -415,6 +455,7 @@ impl<'de> serde::Deserialize<'de> for CreateAuthCodeRequestCodeChallengeMethod {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -431,6 +472,7 @@ pub enum CreateAuthCodeRequestUsageLimitType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl CreateAuthCodeRequestUsageLimitType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -442,6 +484,7 @@ impl CreateAuthCodeRequestUsageLimitType {
         }
     }
 }
+
 impl From<&str> for CreateAuthCodeRequestUsageLimitType {
     fn from(value: &str) -> Self {
         match value {
@@ -452,37 +495,45 @@ impl From<&str> for CreateAuthCodeRequestUsageLimitType {
         }
     }
 }
+
 impl From<String> for CreateAuthCodeRequestUsageLimitType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<CreateAuthCodeRequestUsageLimitType> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(CreateAuthCodeRequestUsageLimitType::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<CreateAuthCodeRequestUsageLimitType> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(CreateAuthCodeRequestUsageLimitType::from(value))
     }
 }
+
 impl std::str::FromStr for CreateAuthCodeRequestUsageLimitType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for CreateAuthCodeRequestUsageLimitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreateAuthCodeRequestUsageLimitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateAuthCodeRequestUsageLimitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -490,6 +541,7 @@ impl<'de> serde::Deserialize<'de> for CreateAuthCodeRequestUsageLimitType {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// Result of creating an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -497,6 +549,7 @@ pub struct CreateAuthCodeResponse {
     /// The newly created authorization code
     pub data: crate::models::AuthCode,
 }
+
 /// The API key used to authenticate the current request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -547,6 +600,7 @@ pub struct CurrentApiKey {
     /// OpenRouter credit usage in USD during the current UTC week (Monday to Sunday)
     pub usage_weekly: f64,
 }
+
 /// Details of the API key used for the current request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -554,6 +608,7 @@ pub struct CurrentApiKeyResponse {
     /// Details of the API key in use
     pub data: crate::models::CurrentApiKey,
 }
+
 /// Result of deleting an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -563,6 +618,7 @@ pub struct DeleteApiKeyResponse {
     /// Always `true`.
     pub deleted: bool,
 }
+
 /// Body for exchanging an authorization code for an API key
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -584,6 +640,7 @@ pub struct ExchangeAuthCodeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_verifier: Option<crate::SecretString>,
 }
+
 impl ExchangeAuthCodeRequest {
     /// A `ExchangeAuthCodeRequest` from its required fields; the optional ones start as `None`.
     pub fn new(code: impl Into<crate::SecretString>) -> Self {
@@ -594,6 +651,7 @@ impl ExchangeAuthCodeRequest {
         }
     }
 }
+
 /// Method that was used to derive the code challenge
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -608,6 +666,7 @@ pub enum ExchangeAuthCodeRequestCodeChallengeMethod {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl ExchangeAuthCodeRequestCodeChallengeMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -618,6 +677,7 @@ impl ExchangeAuthCodeRequestCodeChallengeMethod {
         }
     }
 }
+
 impl From<&str> for ExchangeAuthCodeRequestCodeChallengeMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -627,37 +687,45 @@ impl From<&str> for ExchangeAuthCodeRequestCodeChallengeMethod {
         }
     }
 }
+
 impl From<String> for ExchangeAuthCodeRequestCodeChallengeMethod {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<ExchangeAuthCodeRequestCodeChallengeMethod> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(ExchangeAuthCodeRequestCodeChallengeMethod::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<ExchangeAuthCodeRequestCodeChallengeMethod> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(ExchangeAuthCodeRequestCodeChallengeMethod::from(value))
     }
 }
+
 impl std::str::FromStr for ExchangeAuthCodeRequestCodeChallengeMethod {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for ExchangeAuthCodeRequestCodeChallengeMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ExchangeAuthCodeRequestCodeChallengeMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExchangeAuthCodeRequestCodeChallengeMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -665,6 +733,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeAuthCodeRequestCodeChallengeMethod
         String::deserialize(deserializer).map(Self::from)
     }
 }
+
 /// Result of exchanging an authorization code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -676,6 +745,7 @@ pub struct ExchangeAuthCodeResponse {
     /// ID of the user that the API key belongs to
     pub user_id: Option<String>,
 }
+
 /// Forbidden: the credentials are valid but do not grant the required permissions
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -689,17 +759,21 @@ pub struct ForbiddenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for ForbiddenResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Error payload carried by ForbiddenResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -712,6 +786,7 @@ pub struct ForbiddenResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Internal server error: the server ran into an unexpected failure
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -725,17 +800,21 @@ pub struct InternalServerResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for InternalServerResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Error payload carried by InternalServerResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -748,6 +827,7 @@ pub struct InternalServerResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// A list of API keys
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -755,6 +835,7 @@ pub struct ListApiKeysResponse {
     /// The API keys
     pub data: Vec<crate::models::ApiKey>,
 }
+
 /// Not found: the requested resource does not exist
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -768,17 +849,21 @@ pub struct NotFoundResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for NotFoundResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Error payload carried by NotFoundResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -791,6 +876,7 @@ pub struct NotFoundResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Legacy rate limit details of a key
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -802,6 +888,7 @@ pub struct RateLimit {
     /// Requests permitted per interval
     pub requests: i64,
 }
+
 /// Too many requests: the rate limit has been exceeded
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -815,17 +902,21 @@ pub struct TooManyRequestsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for TooManyRequestsResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Error payload carried by TooManyRequestsResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -838,6 +929,7 @@ pub struct TooManyRequestsResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Unauthorized: authentication is missing or the credentials are invalid
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -851,17 +943,21 @@ pub struct UnauthorizedResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 impl crate::ErrorBody for UnauthorizedResponse {
     fn code(&self) -> Option<i64> {
         Some(self.error.code)
     }
+
     fn message(&self) -> Option<&str> {
         Some(&self.error.message)
     }
+
     fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
         self.error.metadata.as_ref()
     }
 }
+
 /// Error payload carried by UnauthorizedResponse
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -874,6 +970,7 @@ pub struct UnauthorizedResponseErrorData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 /// Body for updating an API key; every field is optional
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
@@ -900,6 +997,7 @@ pub struct UpdateApiKeyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 /// New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
 ///
 /// Open: a value this version does not know is kept in `Unknown`, and any string can be
@@ -916,6 +1014,7 @@ pub enum UpdateApiKeyRequestLimitReset {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+
 impl UpdateApiKeyRequestLimitReset {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -927,6 +1026,7 @@ impl UpdateApiKeyRequestLimitReset {
         }
     }
 }
+
 impl From<&str> for UpdateApiKeyRequestLimitReset {
     fn from(value: &str) -> Self {
         match value {
@@ -937,37 +1037,45 @@ impl From<&str> for UpdateApiKeyRequestLimitReset {
         }
     }
 }
+
 impl From<String> for UpdateApiKeyRequestLimitReset {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+
 impl From<&str> for crate::Nullable<UpdateApiKeyRequestLimitReset> {
     fn from(value: &str) -> Self {
         crate::Nullable::Value(UpdateApiKeyRequestLimitReset::from(value))
     }
 }
+
 impl From<String> for crate::Nullable<UpdateApiKeyRequestLimitReset> {
     fn from(value: String) -> Self {
         crate::Nullable::Value(UpdateApiKeyRequestLimitReset::from(value))
     }
 }
+
 impl std::str::FromStr for UpdateApiKeyRequestLimitReset {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for UpdateApiKeyRequestLimitReset {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for UpdateApiKeyRequestLimitReset {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UpdateApiKeyRequestLimitReset {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -6,7 +6,9 @@
 //! |---|---|
 //! | [`exchange_auth_code_for_api_key`](crate::oauth::Oauth::exchange_auth_code_for_api_key) | `POST /auth/keys` |
 //! | [`create_auth_code`](crate::oauth::Oauth::create_auth_code) | `POST /auth/keys/code` |
+
 use std::time::Duration;
+
 use crate::client::CallOptions;
 use crate::retry::Idempotency;
 use crate::transport::{self, Failure};
@@ -14,17 +16,20 @@ use crate::ApiError;
 use crate::{
     DecodeError, InvalidRequest, OpenRouter, Response, TransportError, UnexpectedResponse,
 };
+
 impl OpenRouter {
     /// The OAuth operations: [`Oauth`].
     pub fn oauth(&self) -> Oauth<'_> {
         Oauth { client: self }
     }
 }
+
 /// The OAuth operations: [`Oauth`].
 #[derive(Debug, Clone, Copy)]
 pub struct Oauth<'a> {
     client: &'a OpenRouter,
 }
+
 impl<'a> Oauth<'a> {
     /// Trade an auth code for an API key
     ///
@@ -83,6 +88,7 @@ impl<'a> Oauth<'a> {
     ) -> ExchangeAuthCodeForApiKeyRequest<'a> {
         ExchangeAuthCodeForApiKeyRequest::new(self.client, code.into())
     }
+
     /// Issue an authorization code
     ///
     /// `POST /auth/keys/code`: Issues a PKCE-flow authorization code, which can then be exchanged for an API key that the user controls.
@@ -148,6 +154,7 @@ impl<'a> Oauth<'a> {
         CreateAuthCodeRequest::new(self.client, callback_url.into())
     }
 }
+
 /// A `POST /auth/keys` request. Set optional values, then `.await` it (or call [`send`](ExchangeAuthCodeForApiKeyRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -156,6 +163,7 @@ pub struct ExchangeAuthCodeForApiKeyRequest<'a> {
     options: CallOptions,
     body: crate::models::ExchangeAuthCodeRequest,
 }
+
 impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
     fn new(client: &'a OpenRouter, code: crate::SecretString) -> Self {
         #[allow(unused_mut)]
@@ -170,6 +178,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
             },
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -177,6 +186,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -184,6 +194,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -191,6 +202,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// Method that was used to derive the code challenge
     ///
     /// Optional and nullable: leave it unset to omit the field, pass `None` (or `Nullable::Null`) to send `null`, or pass a value.
@@ -203,41 +215,49 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         self.body.code_challenge_method = Some(value.into());
         self
     }
+
     /// Code verifier; needed when a code_challenge was sent with the authorization request
     pub fn code_verifier(mut self, value: impl Into<crate::SecretString>) -> Self {
         self.body.code_verifier = Some(value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -294,6 +314,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for ExchangeAuthCodeForApiKeyRequest<'a> {
     type Output = Result<
         Response<crate::models::ExchangeAuthCodeResponse>,
@@ -302,11 +323,13 @@ impl<'a> std::future::IntoFuture for ExchangeAuthCodeForApiKeyRequest<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `POST /auth/keys` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -333,6 +356,7 @@ pub enum ExchangeAuthCodeForApiKeyError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl ExchangeAuthCodeForApiKeyError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -348,6 +372,7 @@ impl ExchangeAuthCodeForApiKeyError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -362,6 +387,7 @@ impl ExchangeAuthCodeForApiKeyError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -376,6 +402,7 @@ impl ExchangeAuthCodeForApiKeyError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -384,6 +411,7 @@ impl ExchangeAuthCodeForApiKeyError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -393,6 +421,7 @@ impl ExchangeAuthCodeForApiKeyError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -403,6 +432,7 @@ impl ExchangeAuthCodeForApiKeyError {
         }
     }
 }
+
 impl std::fmt::Display for ExchangeAuthCodeForApiKeyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("POST /auth/keys: ")?;
@@ -417,6 +447,7 @@ impl std::fmt::Display for ExchangeAuthCodeForApiKeyError {
         }
     }
 }
+
 impl std::error::Error for ExchangeAuthCodeForApiKeyError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -431,6 +462,7 @@ impl std::error::Error for ExchangeAuthCodeForApiKeyError {
         }
     }
 }
+
 impl From<Failure> for ExchangeAuthCodeForApiKeyError {
     fn from(failure: Failure) -> Self {
         match failure {
@@ -441,6 +473,7 @@ impl From<Failure> for ExchangeAuthCodeForApiKeyError {
         }
     }
 }
+
 /// A `POST /auth/keys/code` request. Set optional values, then `.await` it (or call [`send`](CreateAuthCodeRequest::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -449,6 +482,7 @@ pub struct CreateAuthCodeRequest<'a> {
     options: CallOptions,
     body: crate::models::CreateAuthCodeRequest,
 }
+
 impl<'a> CreateAuthCodeRequest<'a> {
     fn new(client: &'a OpenRouter, callback_url: String) -> Self {
         #[allow(unused_mut)]
@@ -468,6 +502,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
             },
         }
     }
+
     /// Identifies your app and should be set to the app's URL. It serves as the main key for app rankings and lets API usage be tracked per application.
     ///
     /// Sent as the `HTTP-Referer` header; overrides the client's value for this call.
@@ -475,6 +510,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.options.header("HTTP-Referer", value.into());
         self
     }
+
     /// Display name that controls how your app is shown in the OpenRouter dashboard.
     ///
     /// Sent as the `X-OpenRouter-Title` header; overrides the client's value for this call.
@@ -482,6 +518,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.options.header("X-OpenRouter-Title", value.into());
         self
     }
+
     /// The categories of your app as a comma-separated list (for instance "cli-agent,cloud-agent"), used to rank apps in the marketplace.
     ///
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
@@ -489,11 +526,13 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.options.header("X-OpenRouter-Categories", value.into());
         self
     }
+
     /// PKCE code challenge, for added security
     pub fn code_challenge(mut self, value: impl Into<String>) -> Self {
         self.body.code_challenge = Some(value.into());
         self
     }
+
     /// Method that was used to derive the code challenge
     pub fn code_challenge_method(
         mut self,
@@ -502,6 +541,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.body.code_challenge_method = Some(value.into());
         self
     }
+
     /// Optional time at which the API key that will be created expires
     ///
     /// Constraints: format `date-time`.
@@ -514,6 +554,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.body.expires_at = Some(value.into());
         self
     }
+
     /// Optional custom label for the API key; the app name is used when it is omitted.
     ///
     /// Constraints: at most 100 characters.
@@ -521,11 +562,13 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.body.key_label = Some(value.into());
         self
     }
+
     /// Credit limit of the API key that will be created
     pub fn limit(mut self, value: impl Into<f64>) -> Self {
         self.body.limit = Some(value.into());
         self
     }
+
     /// Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
     pub fn usage_limit_type(
         mut self,
@@ -534,6 +577,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.body.usage_limit_type = Some(value.into());
         self
     }
+
     /// Optional ID of the workspace the API key should belong to
     ///
     /// Constraints: format `uuid`.
@@ -541,36 +585,43 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self.body.workspace_id = Some(value.into());
         self
     }
+
     /// Sends this request to another base URL than the client's.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.options.base_url(url.into());
         self
     }
+
     /// A time limit for each attempt of this call, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout(timeout);
         self
     }
+
     /// A time limit for this call, every retry and wait included.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.options.deadline(deadline);
         self
     }
+
     /// How this call retries, instead of the client's policy.
     pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
         self.options.retry(policy);
         self
     }
+
     /// An extra header for this call; it wins over the client's value.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.extra_header(name.into(), value.into());
         self
     }
+
     /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.options.user_agent_suffix(suffix.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -644,6 +695,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
         }
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateAuthCodeRequest<'a> {
     type Output = Result<
         Response<crate::models::CreateAuthCodeResponse>,
@@ -652,11 +704,13 @@ impl<'a> std::future::IntoFuture for CreateAuthCodeRequest<'a> {
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     /// Sends the request: `client.group().operation(..).await` is `.send().await`.
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Why `POST /auth/keys/code` failed: one variant per declared status, then what the document cannot declare.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -687,6 +741,7 @@ pub enum CreateAuthCodeError {
     /// The request could not be built (an invalid header value, for example).
     InvalidRequest(InvalidRequest),
 }
+
 impl CreateAuthCodeError {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
@@ -704,6 +759,7 @@ impl CreateAuthCodeError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response headers, when a response arrived.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
@@ -720,6 +776,7 @@ impl CreateAuthCodeError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// The response body exactly as received, when a response arrived.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
@@ -736,6 +793,7 @@ impl CreateAuthCodeError {
             | Self::InvalidRequest(_) => None,
         }
     }
+
     /// What went wrong on the way, when no complete response arrived: the kind, the
     /// attempts made, and whether the server may have acted.
     pub fn transport(&self) -> Option<&TransportError> {
@@ -744,6 +802,7 @@ impl CreateAuthCodeError {
             _ => None,
         }
     }
+
     /// `error.code` of a declared error body.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -755,6 +814,7 @@ impl CreateAuthCodeError {
             _ => None,
         }
     }
+
     /// `error.message` of a declared error body.
     pub fn message(&self) -> Option<&str> {
         match self {
@@ -767,6 +827,7 @@ impl CreateAuthCodeError {
         }
     }
 }
+
 impl std::fmt::Display for CreateAuthCodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("POST /auth/keys/code: ")?;
@@ -783,6 +844,7 @@ impl std::fmt::Display for CreateAuthCodeError {
         }
     }
 }
+
 impl std::error::Error for CreateAuthCodeError {
     /// `Display` already shows the wrapped error, so the chain continues with its cause.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -799,6 +861,7 @@ impl std::error::Error for CreateAuthCodeError {
         }
     }
 }
+
 impl From<Failure> for CreateAuthCodeError {
     fn from(failure: Failure) -> Self {
         match failure {

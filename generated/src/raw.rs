@@ -2,8 +2,10 @@
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -60,22 +62,26 @@ pub mod types {
         ///ID of the workspace the API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+
     impl ApiKey {
         pub fn builder() -> builder::ApiKey {
             Default::default()
         }
     }
+
     ///Wrapper around a single API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ApiKeyResponse {
         pub data: ApiKey,
     }
+
     impl ApiKeyResponse {
         pub fn builder() -> builder::ApiKeyResponse {
             Default::default()
         }
     }
+
     ///An authorization code issued for the PKCE flow
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -87,11 +93,13 @@ pub mod types {
         ///Authorization code ID to send in the exchange request
         pub id: crate::SecretString,
     }
+
     impl AuthCode {
         pub fn builder() -> builder::AuthCode {
             Default::default()
         }
     }
+
     ///Body for creating an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -117,30 +125,37 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspace_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     impl CreateApiKeyRequest {
         pub fn builder() -> builder::CreateApiKeyRequest {
             Default::default()
         }
     }
+
     ///Optional user ID of whoever creates the key. Only relevant for organization-owned keys that a particular member is creating.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[non_exhaustive]
     pub struct CreateApiKeyRequestCreatorUserId(::std::string::String);
+
     impl ::std::ops::Deref for CreateApiKeyRequestCreatorUserId {
         type Target = ::std::string::String;
+
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+
     impl ::std::convert::From<CreateApiKeyRequestCreatorUserId>
     for ::std::string::String {
         fn from(value: CreateApiKeyRequestCreatorUserId) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for CreateApiKeyRequestCreatorUserId {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -150,23 +165,28 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateApiKeyRequestCreatorUserId {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateApiKeyRequestCreatorUserId {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CreateApiKeyRequestCreatorUserId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -179,6 +199,7 @@ pub mod types {
                 })
         }
     }
+
     ///How often the limit of the API key resets: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
     #[derive(
         ::serde::Deserialize,
@@ -201,6 +222,7 @@ pub mod types {
         #[serde(rename = "monthly")]
         Monthly,
     }
+
     impl ::std::fmt::Display for CreateApiKeyRequestLimitReset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -210,8 +232,10 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CreateApiKeyRequestLimitReset {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -223,41 +247,51 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateApiKeyRequestLimitReset {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateApiKeyRequestLimitReset {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     ///Name to give the new API key
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[non_exhaustive]
     pub struct CreateApiKeyRequestName(::std::string::String);
+
     impl ::std::ops::Deref for CreateApiKeyRequestName {
         type Target = ::std::string::String;
+
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+
     impl ::std::convert::From<CreateApiKeyRequestName> for ::std::string::String {
         fn from(value: CreateApiKeyRequestName) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for CreateApiKeyRequestName {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -267,22 +301,27 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateApiKeyRequestName {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String> for CreateApiKeyRequestName {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CreateApiKeyRequestName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -295,6 +334,7 @@ pub mod types {
                 })
         }
     }
+
     ///Result of creating an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -303,11 +343,13 @@ pub mod types {
         ///The API key string itself; it is shown this one time only
         pub key: crate::SecretString,
     }
+
     impl CreateApiKeyResponse {
         pub fn builder() -> builder::CreateApiKeyResponse {
             Default::default()
         }
     }
+
     ///Body for creating a PKCE authorization code
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -338,11 +380,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspace_id: ::std::option::Option<::uuid::Uuid>,
     }
+
     impl CreateAuthCodeRequest {
         pub fn builder() -> builder::CreateAuthCodeRequest {
             Default::default()
         }
     }
+
     ///Method that was used to derive the code challenge
     #[derive(
         ::serde::Deserialize,
@@ -362,6 +406,7 @@ pub mod types {
         #[serde(rename = "plain")]
         Plain,
     }
+
     impl ::std::fmt::Display for CreateAuthCodeRequestCodeChallengeMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -370,8 +415,10 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CreateAuthCodeRequestCodeChallengeMethod {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -382,41 +429,51 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateAuthCodeRequestCodeChallengeMethod {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateAuthCodeRequestCodeChallengeMethod {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     ///Optional custom label for the API key; the app name is used when it is omitted.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[non_exhaustive]
     pub struct CreateAuthCodeRequestKeyLabel(::std::string::String);
+
     impl ::std::ops::Deref for CreateAuthCodeRequestKeyLabel {
         type Target = ::std::string::String;
+
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+
     impl ::std::convert::From<CreateAuthCodeRequestKeyLabel> for ::std::string::String {
         fn from(value: CreateAuthCodeRequestKeyLabel) -> Self {
             value.0
         }
     }
+
     impl ::std::str::FromStr for CreateAuthCodeRequestKeyLabel {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -426,23 +483,28 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateAuthCodeRequestKeyLabel {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateAuthCodeRequestKeyLabel {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl<'de> ::serde::Deserialize<'de> for CreateAuthCodeRequestKeyLabel {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -455,6 +517,7 @@ pub mod types {
                 })
         }
     }
+
     ///Optional interval for resetting the credit limit. If given, the credit limit is reset at every such interval.
     #[derive(
         ::serde::Deserialize,
@@ -477,6 +540,7 @@ pub mod types {
         #[serde(rename = "monthly")]
         Monthly,
     }
+
     impl ::std::fmt::Display for CreateAuthCodeRequestUsageLimitType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -486,8 +550,10 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for CreateAuthCodeRequestUsageLimitType {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -499,34 +565,41 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for CreateAuthCodeRequestUsageLimitType {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateAuthCodeRequestUsageLimitType {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     ///Result of creating an authorization code
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CreateAuthCodeResponse {
         pub data: AuthCode,
     }
+
     impl CreateAuthCodeResponse {
         pub fn builder() -> builder::CreateAuthCodeResponse {
             Default::default()
         }
     }
+
     ///The API key used to authenticate the current request
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -574,22 +647,26 @@ pub mod types {
         ///OpenRouter credit usage in USD during the current UTC week (Monday to Sunday)
         pub usage_weekly: f64,
     }
+
     impl CurrentApiKey {
         pub fn builder() -> builder::CurrentApiKey {
             Default::default()
         }
     }
+
     ///Details of the API key used for the current request
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CurrentApiKeyResponse {
         pub data: CurrentApiKey,
     }
+
     impl CurrentApiKeyResponse {
         pub fn builder() -> builder::CurrentApiKeyResponse {
             Default::default()
         }
     }
+
     ///Result of deleting an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -597,11 +674,13 @@ pub mod types {
         ///Confirms that the API key has been deleted
         pub deleted: bool,
     }
+
     impl DeleteApiKeyResponse {
         pub fn builder() -> builder::DeleteApiKeyResponse {
             Default::default()
         }
     }
+
     ///The error body shared by every declared error status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -614,11 +693,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
+
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
     }
+
     ///Part of ErrorResponse, shared by every declared error status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -630,11 +711,13 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+
     impl ErrorResponseErrorData {
         pub fn builder() -> builder::ErrorResponseErrorData {
             Default::default()
         }
     }
+
     ///Body for exchanging an authorization code for an API key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -650,11 +733,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code_verifier: ::std::option::Option<crate::SecretString>,
     }
+
     impl ExchangeAuthCodeRequest {
         pub fn builder() -> builder::ExchangeAuthCodeRequest {
             Default::default()
         }
     }
+
     ///Method that was used to derive the code challenge
     #[derive(
         ::serde::Deserialize,
@@ -674,6 +759,7 @@ pub mod types {
         #[serde(rename = "plain")]
         Plain,
     }
+
     impl ::std::fmt::Display for ExchangeAuthCodeRequestCodeChallengeMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -682,8 +768,10 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for ExchangeAuthCodeRequestCodeChallengeMethod {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -694,23 +782,28 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for ExchangeAuthCodeRequestCodeChallengeMethod {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for ExchangeAuthCodeRequestCodeChallengeMethod {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     ///Result of exchanging an authorization code
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -721,11 +814,13 @@ pub mod types {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
+
     impl ExchangeAuthCodeResponse {
         pub fn builder() -> builder::ExchangeAuthCodeResponse {
             Default::default()
         }
     }
+
     ///A list of API keys
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -733,11 +828,13 @@ pub mod types {
         ///The API keys
         pub data: ::std::vec::Vec<ApiKey>,
     }
+
     impl ListApiKeysResponse {
         pub fn builder() -> builder::ListApiKeysResponse {
             Default::default()
         }
     }
+
     ///Legacy rate limit details of a key
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -749,11 +846,13 @@ pub mod types {
         ///Requests permitted per interval
         pub requests: i64,
     }
+
     impl RateLimit {
         pub fn builder() -> builder::RateLimit {
             Default::default()
         }
     }
+
     ///Body for updating an API key; every field is optional
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -774,11 +873,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+
     impl UpdateApiKeyRequest {
         pub fn builder() -> builder::UpdateApiKeyRequest {
             Default::default()
         }
     }
+
     ///New reset interval for the limit of the API key: daily, weekly, monthly, or null for never. Resets happen on their own at midnight UTC, and a week runs from Monday to Sunday.
     #[derive(
         ::serde::Deserialize,
@@ -801,6 +902,7 @@ pub mod types {
         #[serde(rename = "monthly")]
         Monthly,
     }
+
     impl ::std::fmt::Display for UpdateApiKeyRequestLimitReset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -810,8 +912,10 @@ pub mod types {
             }
         }
     }
+
     impl ::std::str::FromStr for UpdateApiKeyRequestLimitReset {
         type Err = self::error::ConversionError;
+
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
@@ -823,23 +927,28 @@ pub mod types {
             }
         }
     }
+
     impl ::std::convert::TryFrom<&str> for UpdateApiKeyRequestLimitReset {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     impl ::std::convert::TryFrom<::std::string::String>
     for UpdateApiKeyRequestLimitReset {
         type Error = self::error::ConversionError;
+
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
+
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -890,6 +999,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ApiKey {
             fn default() -> Self {
                 Self {
@@ -931,6 +1041,7 @@ pub mod types {
                 }
             }
         }
+
         impl ApiKey {
             pub fn byok_usage<T>(mut self, value: T) -> Self
             where
@@ -944,6 +1055,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn byok_usage_daily<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -958,6 +1070,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -972,6 +1085,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -986,6 +1100,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -998,6 +1113,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn creator_user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1012,6 +1128,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn disabled<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1024,6 +1141,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1038,6 +1156,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn hash<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1050,6 +1169,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1064,6 +1184,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn label<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1076,6 +1197,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1088,6 +1210,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit_remaining<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1102,6 +1225,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit_reset<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1114,6 +1238,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1126,6 +1251,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1138,6 +1264,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -1150,6 +1277,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage_daily<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -1162,6 +1290,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage_monthly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -1174,6 +1303,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage_weekly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -1186,6 +1316,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn workspace_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1199,8 +1330,10 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ApiKey> for super::ApiKey {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: ApiKey,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -1229,6 +1362,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ApiKey> for ApiKey {
             fn from(value: super::ApiKey) -> Self {
                 Self {
@@ -1256,10 +1390,12 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ApiKeyResponse {
             data: ::std::result::Result<super::ApiKey, ::std::string::String>,
         }
+
         impl ::std::default::Default for ApiKeyResponse {
             fn default() -> Self {
                 Self {
@@ -1267,6 +1403,7 @@ pub mod types {
                 }
             }
         }
+
         impl ApiKeyResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -1281,19 +1418,23 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ApiKeyResponse> for super::ApiKeyResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: ApiKeyResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { data: value.data? })
             }
         }
+
         impl ::std::convert::From<super::ApiKeyResponse> for ApiKeyResponse {
             fn from(value: super::ApiKeyResponse) -> Self {
                 Self { data: Ok(value.data) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct AuthCode {
             app_id: ::std::result::Result<i64, ::std::string::String>,
@@ -1303,6 +1444,7 @@ pub mod types {
             >,
             id: ::std::result::Result<crate::SecretString, ::std::string::String>,
         }
+
         impl ::std::default::Default for AuthCode {
             fn default() -> Self {
                 Self {
@@ -1312,6 +1454,7 @@ pub mod types {
                 }
             }
         }
+
         impl AuthCode {
             pub fn app_id<T>(mut self, value: T) -> Self
             where
@@ -1325,6 +1468,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1337,6 +1481,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::SecretString>,
@@ -1348,8 +1493,10 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<AuthCode> for super::AuthCode {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: AuthCode,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -1360,6 +1507,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::AuthCode> for AuthCode {
             fn from(value: super::AuthCode) -> Self {
                 Self {
@@ -1369,6 +1517,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CreateApiKeyRequest {
             creator_user_id: ::std::result::Result<
@@ -1400,6 +1549,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CreateApiKeyRequest {
             fn default() -> Self {
                 Self {
@@ -1413,6 +1563,7 @@ pub mod types {
                 }
             }
         }
+
         impl CreateApiKeyRequest {
             pub fn creator_user_id<T>(mut self, value: T) -> Self
             where
@@ -1430,6 +1581,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1444,6 +1596,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1458,6 +1611,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1470,6 +1624,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit_reset<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1484,6 +1639,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateApiKeyRequestName>,
@@ -1496,6 +1652,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn workspace_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -1509,9 +1666,11 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CreateApiKeyRequest>
         for super::CreateApiKeyRequest {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: CreateApiKeyRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -1526,6 +1685,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CreateApiKeyRequest> for CreateApiKeyRequest {
             fn from(value: super::CreateApiKeyRequest) -> Self {
                 Self {
@@ -1539,11 +1699,13 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CreateApiKeyResponse {
             data: ::std::result::Result<super::ApiKey, ::std::string::String>,
             key: ::std::result::Result<crate::SecretString, ::std::string::String>,
         }
+
         impl ::std::default::Default for CreateApiKeyResponse {
             fn default() -> Self {
                 Self {
@@ -1552,6 +1714,7 @@ pub mod types {
                 }
             }
         }
+
         impl CreateApiKeyResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -1565,6 +1728,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::SecretString>,
@@ -1578,9 +1742,11 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CreateApiKeyResponse>
         for super::CreateApiKeyResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: CreateApiKeyResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -1590,6 +1756,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CreateApiKeyResponse> for CreateApiKeyResponse {
             fn from(value: super::CreateApiKeyResponse) -> Self {
                 Self {
@@ -1598,6 +1765,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CreateAuthCodeRequest {
             callback_url: ::std::result::Result<
@@ -1633,6 +1801,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for CreateAuthCodeRequest {
             fn default() -> Self {
                 Self {
@@ -1647,6 +1816,7 @@ pub mod types {
                 }
             }
         }
+
         impl CreateAuthCodeRequest {
             pub fn callback_url<T>(mut self, value: T) -> Self
             where
@@ -1660,6 +1830,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn code_challenge<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1674,6 +1845,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn code_challenge_method<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1692,6 +1864,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1706,6 +1879,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn key_label<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1720,6 +1894,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1732,6 +1907,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage_limit_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1748,6 +1924,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn workspace_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
@@ -1761,9 +1938,11 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CreateAuthCodeRequest>
         for super::CreateAuthCodeRequest {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: CreateAuthCodeRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -1779,6 +1958,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CreateAuthCodeRequest>
         for CreateAuthCodeRequest {
             fn from(value: super::CreateAuthCodeRequest) -> Self {
@@ -1794,10 +1974,12 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CreateAuthCodeResponse {
             data: ::std::result::Result<super::AuthCode, ::std::string::String>,
         }
+
         impl ::std::default::Default for CreateAuthCodeResponse {
             fn default() -> Self {
                 Self {
@@ -1805,6 +1987,7 @@ pub mod types {
                 }
             }
         }
+
         impl CreateAuthCodeResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -1819,21 +2002,25 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CreateAuthCodeResponse>
         for super::CreateAuthCodeResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: CreateAuthCodeResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { data: value.data? })
             }
         }
+
         impl ::std::convert::From<super::CreateAuthCodeResponse>
         for CreateAuthCodeResponse {
             fn from(value: super::CreateAuthCodeResponse) -> Self {
                 Self { data: Ok(value.data) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CurrentApiKey {
             byok_usage: ::std::result::Result<f64, ::std::string::String>,
@@ -1871,6 +2058,7 @@ pub mod types {
             usage_monthly: ::std::result::Result<f64, ::std::string::String>,
             usage_weekly: ::std::result::Result<f64, ::std::string::String>,
         }
+
         impl ::std::default::Default for CurrentApiKey {
             fn default() -> Self {
                 Self {
@@ -1914,6 +2102,7 @@ pub mod types {
                 }
             }
         }
+
         impl CurrentApiKey {
             pub fn byok_usage<T>(mut self, value: T) -> Self
             where
@@ -1927,6 +2116,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn byok_usage_daily<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -1941,6 +2131,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn byok_usage_monthly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -1955,6 +2146,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn byok_usage_weekly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -1969,6 +2161,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn creator_user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1983,6 +2176,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1997,6 +2191,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2011,6 +2206,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn is_free_tier<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2023,6 +2219,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn is_management_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2037,6 +2234,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn is_provisioning_key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2051,6 +2249,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn label<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2063,6 +2262,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -2075,6 +2275,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit_remaining<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -2089,6 +2290,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit_reset<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2101,6 +2303,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn rate_limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::RateLimit>,
@@ -2113,6 +2316,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -2125,6 +2329,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage_daily<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -2137,6 +2342,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage_monthly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -2149,6 +2355,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn usage_weekly<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -2162,8 +2369,10 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CurrentApiKey> for super::CurrentApiKey {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: CurrentApiKey,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -2190,6 +2399,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::CurrentApiKey> for CurrentApiKey {
             fn from(value: super::CurrentApiKey) -> Self {
                 Self {
@@ -2215,10 +2425,12 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct CurrentApiKeyResponse {
             data: ::std::result::Result<super::CurrentApiKey, ::std::string::String>,
         }
+
         impl ::std::default::Default for CurrentApiKeyResponse {
             fn default() -> Self {
                 Self {
@@ -2226,6 +2438,7 @@ pub mod types {
                 }
             }
         }
+
         impl CurrentApiKeyResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -2240,25 +2453,30 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<CurrentApiKeyResponse>
         for super::CurrentApiKeyResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: CurrentApiKeyResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { data: value.data? })
             }
         }
+
         impl ::std::convert::From<super::CurrentApiKeyResponse>
         for CurrentApiKeyResponse {
             fn from(value: super::CurrentApiKeyResponse) -> Self {
                 Self { data: Ok(value.data) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct DeleteApiKeyResponse {
             deleted: ::std::result::Result<bool, ::std::string::String>,
         }
+
         impl ::std::default::Default for DeleteApiKeyResponse {
             fn default() -> Self {
                 Self {
@@ -2266,6 +2484,7 @@ pub mod types {
                 }
             }
         }
+
         impl DeleteApiKeyResponse {
             pub fn deleted<T>(mut self, value: T) -> Self
             where
@@ -2280,20 +2499,24 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<DeleteApiKeyResponse>
         for super::DeleteApiKeyResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: DeleteApiKeyResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { deleted: value.deleted? })
             }
         }
+
         impl ::std::convert::From<super::DeleteApiKeyResponse> for DeleteApiKeyResponse {
             fn from(value: super::DeleteApiKeyResponse) -> Self {
                 Self { deleted: Ok(value.deleted) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error: ::std::result::Result<
@@ -2311,6 +2534,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
                 Self {
@@ -2320,6 +2544,7 @@ pub mod types {
                 }
             }
         }
+
         impl ErrorResponse {
             pub fn error<T>(mut self, value: T) -> Self
             where
@@ -2333,6 +2558,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn openrouter_metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2351,6 +2577,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2364,8 +2591,10 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ErrorResponse> for super::ErrorResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: ErrorResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -2376,6 +2605,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ErrorResponse> for ErrorResponse {
             fn from(value: super::ErrorResponse) -> Self {
                 Self {
@@ -2385,6 +2615,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ErrorResponseErrorData {
             code: ::std::result::Result<i64, ::std::string::String>,
@@ -2396,6 +2627,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ErrorResponseErrorData {
             fn default() -> Self {
                 Self {
@@ -2405,6 +2637,7 @@ pub mod types {
                 }
             }
         }
+
         impl ErrorResponseErrorData {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -2418,6 +2651,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2430,6 +2664,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2447,9 +2682,11 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ErrorResponseErrorData>
         for super::ErrorResponseErrorData {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: ErrorResponseErrorData,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -2460,6 +2697,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ErrorResponseErrorData>
         for ErrorResponseErrorData {
             fn from(value: super::ErrorResponseErrorData) -> Self {
@@ -2470,6 +2708,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ExchangeAuthCodeRequest {
             code: ::std::result::Result<crate::SecretString, ::std::string::String>,
@@ -2482,6 +2721,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ExchangeAuthCodeRequest {
             fn default() -> Self {
                 Self {
@@ -2491,6 +2731,7 @@ pub mod types {
                 }
             }
         }
+
         impl ExchangeAuthCodeRequest {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -2504,6 +2745,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn code_challenge_method<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2522,6 +2764,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn code_verifier<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<crate::SecretString>>,
@@ -2535,9 +2778,11 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ExchangeAuthCodeRequest>
         for super::ExchangeAuthCodeRequest {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: ExchangeAuthCodeRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -2548,6 +2793,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ExchangeAuthCodeRequest>
         for ExchangeAuthCodeRequest {
             fn from(value: super::ExchangeAuthCodeRequest) -> Self {
@@ -2558,6 +2804,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ExchangeAuthCodeResponse {
             key: ::std::result::Result<crate::SecretString, ::std::string::String>,
@@ -2566,6 +2813,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ExchangeAuthCodeResponse {
             fn default() -> Self {
                 Self {
@@ -2574,6 +2822,7 @@ pub mod types {
                 }
             }
         }
+
         impl ExchangeAuthCodeResponse {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -2587,6 +2836,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2600,9 +2850,11 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ExchangeAuthCodeResponse>
         for super::ExchangeAuthCodeResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: ExchangeAuthCodeResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -2612,6 +2864,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::ExchangeAuthCodeResponse>
         for ExchangeAuthCodeResponse {
             fn from(value: super::ExchangeAuthCodeResponse) -> Self {
@@ -2621,6 +2874,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct ListApiKeysResponse {
             data: ::std::result::Result<
@@ -2628,6 +2882,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for ListApiKeysResponse {
             fn default() -> Self {
                 Self {
@@ -2635,6 +2890,7 @@ pub mod types {
                 }
             }
         }
+
         impl ListApiKeysResponse {
             pub fn data<T>(mut self, value: T) -> Self
             where
@@ -2649,20 +2905,24 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<ListApiKeysResponse>
         for super::ListApiKeysResponse {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: ListApiKeysResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self { data: value.data? })
             }
         }
+
         impl ::std::convert::From<super::ListApiKeysResponse> for ListApiKeysResponse {
             fn from(value: super::ListApiKeysResponse) -> Self {
                 Self { data: Ok(value.data) }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct RateLimit {
             interval: ::std::result::Result<
@@ -2672,6 +2932,7 @@ pub mod types {
             note: ::std::result::Result<::std::string::String, ::std::string::String>,
             requests: ::std::result::Result<i64, ::std::string::String>,
         }
+
         impl ::std::default::Default for RateLimit {
             fn default() -> Self {
                 Self {
@@ -2681,6 +2942,7 @@ pub mod types {
                 }
             }
         }
+
         impl RateLimit {
             pub fn interval<T>(mut self, value: T) -> Self
             where
@@ -2694,6 +2956,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn note<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2706,6 +2969,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn requests<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2719,8 +2983,10 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<RateLimit> for super::RateLimit {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: RateLimit,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -2731,6 +2997,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::RateLimit> for RateLimit {
             fn from(value: super::RateLimit) -> Self {
                 Self {
@@ -2740,6 +3007,7 @@ pub mod types {
                 }
             }
         }
+
         #[derive(Clone, Debug)]
         pub struct UpdateApiKeyRequest {
             disabled: ::std::result::Result<
@@ -2763,6 +3031,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
+
         impl ::std::default::Default for UpdateApiKeyRequest {
             fn default() -> Self {
                 Self {
@@ -2774,6 +3043,7 @@ pub mod types {
                 }
             }
         }
+
         impl UpdateApiKeyRequest {
             pub fn disabled<T>(mut self, value: T) -> Self
             where
@@ -2787,6 +3057,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn include_byok_in_limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -2801,6 +3072,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -2813,6 +3085,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn limit_reset<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2827,6 +3100,7 @@ pub mod types {
                     });
                 self
             }
+
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2840,9 +3114,11 @@ pub mod types {
                 self
             }
         }
+
         impl ::std::convert::TryFrom<UpdateApiKeyRequest>
         for super::UpdateApiKeyRequest {
             type Error = super::error::ConversionError;
+
             fn try_from(
                 value: UpdateApiKeyRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
@@ -2855,6 +3131,7 @@ pub mod types {
                 })
             }
         }
+
         impl ::std::convert::From<super::UpdateApiKeyRequest> for UpdateApiKeyRequest {
             fn from(value: super::UpdateApiKeyRequest) -> Self {
                 Self {
@@ -2867,11 +3144,14 @@ pub mod types {
             }
         }
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
+
         impl ::std::error::Error for ConversionError {}
+
         impl ::std::fmt::Display for ConversionError {
             fn fmt(
                 &self,
@@ -2880,6 +3160,7 @@ pub mod types {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
             fn fmt(
                 &self,
@@ -2888,11 +3169,13 @@ pub mod types {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -2900,6 +3183,7 @@ pub mod types {
         }
     }
 }
+
 #[derive(Clone, Debug)]
 /**Client for OpenRouter API
 
@@ -2910,6 +3194,7 @@ pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
 }
+
 impl Client {
     /// Create a new client.
     ///
@@ -2926,6 +3211,7 @@ impl Client {
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap())
     }
+
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
@@ -2939,21 +3225,27 @@ impl Client {
         }
     }
 }
+
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
+
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
     }
+
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
+
     fn inner(&self) -> &() {
         &()
     }
 }
+
 impl ClientHooks<()> for &Client {}
+
 impl Client {
     /**Trade an auth code for an API key
 
@@ -2980,6 +3272,7 @@ let response = client.exchange_auth_code_for_api_key()
     ) -> builder::ExchangeAuthCodeForApiKey<'_> {
         builder::ExchangeAuthCodeForApiKey::new(self)
     }
+
     /**Issue an authorization code
 
 Issues a PKCE-flow authorization code, which can then be exchanged for an API key that the user controls.
@@ -3003,6 +3296,7 @@ let response = client.create_auth_keys_code()
     pub fn create_auth_keys_code(&self) -> builder::CreateAuthKeysCode<'_> {
         builder::CreateAuthKeysCode::new(self)
     }
+
     /**Retrieve the calling API key
 
 Returns details about the API key that authenticates the current request.
@@ -3024,6 +3318,7 @@ let response = client.get_current_key()
     pub fn get_current_key(&self) -> builder::GetCurrentKey<'_> {
         builder::GetCurrentKey::new(self)
     }
+
     /**Enumerate API keys
 
 Returns the API keys that belong to the authenticated user. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
@@ -3051,6 +3346,7 @@ let response = client.list()
     pub fn list(&self) -> builder::List<'_> {
         builder::List::new(self)
     }
+
     /**Add an API key
 
 Creates an API key for the authenticated user. The plaintext `key` appears in this response and nowhere else: handle it as a sensitive, write-only secret, since it cannot be fetched again. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
@@ -3074,6 +3370,7 @@ let response = client.create_keys()
     pub fn create_keys(&self) -> builder::CreateKeys<'_> {
         builder::CreateKeys::new(self)
     }
+
     /**Fetch one API key
 
 Returns the API key identified by the given hash. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
@@ -3097,6 +3394,7 @@ let response = client.get_key()
     pub fn get_key(&self) -> builder::GetKey<'_> {
         builder::GetKey::new(self)
     }
+
     /**Remove an API key
 
 Removes an existing API key. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
@@ -3120,6 +3418,7 @@ let response = client.delete_keys()
     pub fn delete_keys(&self) -> builder::DeleteKeys<'_> {
         builder::DeleteKeys::new(self)
     }
+
     /**Modify an API key
 
 Changes the settings of an existing API key. Requires a [management key](/docs/guides/overview/auth/management-api-keys).
@@ -3146,6 +3445,7 @@ let response = client.update_keys()
         builder::UpdateKeys::new(self)
     }
 }
+
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
@@ -3156,6 +3456,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+
     /**Builder for [`Client::exchange_auth_code_for_api_key`]
 
 [`Client::exchange_auth_code_for_api_key`]: super::Client::exchange_auth_code_for_api_key*/
@@ -3167,6 +3468,7 @@ pub mod builder {
         x_open_router_title: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::ExchangeAuthCodeRequest, String>,
     }
+
     impl<'a> ExchangeAuthCodeForApiKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -3177,6 +3479,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3190,6 +3493,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3203,6 +3507,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3216,6 +3521,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExchangeAuthCodeRequest>,
@@ -3233,6 +3539,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3242,6 +3549,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+
         ///Sends a `POST` request to `/auth/keys`
         pub async fn send(
             self,
@@ -3324,6 +3632,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::create_auth_keys_code`]
 
 [`Client::create_auth_keys_code`]: super::Client::create_auth_keys_code*/
@@ -3335,6 +3644,7 @@ pub mod builder {
         x_open_router_title: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateAuthCodeRequest, String>,
     }
+
     impl<'a> CreateAuthKeysCode<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -3345,6 +3655,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3358,6 +3669,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3371,6 +3683,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3384,6 +3697,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateAuthCodeRequest>,
@@ -3401,6 +3715,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3410,6 +3725,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+
         ///Sends a `POST` request to `/auth/keys/code`
         pub async fn send(
             self,
@@ -3505,6 +3821,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::get_current_key`]
 
 [`Client::get_current_key`]: super::Client::get_current_key*/
@@ -3515,6 +3832,7 @@ pub mod builder {
         x_open_router_categories: Result<Option<::std::string::String>, String>,
         x_open_router_title: Result<Option<::std::string::String>, String>,
     }
+
     impl<'a> GetCurrentKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -3524,6 +3842,7 @@ pub mod builder {
                 x_open_router_title: Ok(None),
             }
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3537,6 +3856,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3550,6 +3870,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3563,6 +3884,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `GET` request to `/key`
         pub async fn send(
             self,
@@ -3630,6 +3952,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::list`]
 
 [`Client::list`]: super::Client::list*/
@@ -3643,6 +3966,7 @@ pub mod builder {
         x_open_router_categories: Result<Option<::std::string::String>, String>,
         x_open_router_title: Result<Option<::std::string::String>, String>,
     }
+
     impl<'a> List<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -3655,6 +3979,7 @@ pub mod builder {
                 x_open_router_title: Ok(None),
             }
         }
+
         pub fn include_disabled<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -3667,6 +3992,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
@@ -3677,6 +4003,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `u64` for offset failed".to_string());
             self
         }
+
         pub fn workspace_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -3689,6 +4016,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3702,6 +4030,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3715,6 +4044,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3728,6 +4058,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `GET` request to `/keys`
         pub async fn send(
             self,
@@ -3825,6 +4156,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::create_keys`]
 
 [`Client::create_keys`]: super::Client::create_keys*/
@@ -3836,6 +4168,7 @@ pub mod builder {
         x_open_router_title: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::CreateApiKeyRequest, String>,
     }
+
     impl<'a> CreateKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -3846,6 +4179,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3859,6 +4193,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3872,6 +4207,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -3885,6 +4221,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CreateApiKeyRequest>,
@@ -3900,6 +4237,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3909,6 +4247,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+
         ///Sends a `POST` request to `/keys`
         pub async fn send(
             self,
@@ -4004,6 +4343,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::get_key`]
 
 [`Client::get_key`]: super::Client::get_key*/
@@ -4015,6 +4355,7 @@ pub mod builder {
         x_open_router_categories: Result<Option<::std::string::String>, String>,
         x_open_router_title: Result<Option<::std::string::String>, String>,
     }
+
     impl<'a> GetKey<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -4025,6 +4366,7 @@ pub mod builder {
                 x_open_router_title: Ok(None),
             }
         }
+
         pub fn hash<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4037,6 +4379,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4050,6 +4393,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4063,6 +4407,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4076,6 +4421,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `GET` request to `/keys/{hash}`
         pub async fn send(
             self,
@@ -4158,6 +4504,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::delete_keys`]
 
 [`Client::delete_keys`]: super::Client::delete_keys*/
@@ -4169,6 +4516,7 @@ pub mod builder {
         x_open_router_categories: Result<Option<::std::string::String>, String>,
         x_open_router_title: Result<Option<::std::string::String>, String>,
     }
+
     impl<'a> DeleteKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -4179,6 +4527,7 @@ pub mod builder {
                 x_open_router_title: Ok(None),
             }
         }
+
         pub fn hash<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4191,6 +4540,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4204,6 +4554,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4217,6 +4568,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4230,6 +4582,7 @@ pub mod builder {
                 });
             self
         }
+
         ///Sends a `DELETE` request to `/keys/{hash}`
         pub async fn send(
             self,
@@ -4315,6 +4668,7 @@ pub mod builder {
             }
         }
     }
+
     /**Builder for [`Client::update_keys`]
 
 [`Client::update_keys`]: super::Client::update_keys*/
@@ -4327,6 +4681,7 @@ pub mod builder {
         x_open_router_title: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::UpdateApiKeyRequest, String>,
     }
+
     impl<'a> UpdateKeys<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -4338,6 +4693,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+
         pub fn hash<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4350,6 +4706,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn http_referer<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4363,6 +4720,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_categories<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4376,6 +4734,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn x_open_router_title<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4389,6 +4748,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateApiKeyRequest>,
@@ -4404,6 +4764,7 @@ pub mod builder {
                 });
             self
         }
+
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -4413,6 +4774,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
+
         ///Sends a `PATCH` request to `/keys/{hash}`
         pub async fn send(
             self,
@@ -4510,6 +4872,7 @@ pub mod builder {
         }
     }
 }
+
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;

@@ -1,13 +1,15 @@
 //! The whole generator (`codegen::generate`) against bare progenitor on the same document: the
 //! normalized 3.0 view given to `progenitor::Generator` (builder style, tags merged), its tokens
 //! formatted by prettyplease. Also the normalization stage alone (`codegen::normalized_view`).
-//! Rounds interleave the three; the table gives medians, ms per operation and ratios.
+//! Rounds interleave the three; the table gives medians of wall time, ms per operation, ratios,
+//! and the CPU time of the whole process (all threads: the generator runs progenitor on a
+//! second thread while it makes its own files).
 //!
 //! `cargo run --release -p openrouter-bench --bin generator [-- --rounds N]`
 
 use std::time::Instant;
 
-use openrouter_bench::{median, rounds_arg, synth};
+use openrouter_bench::{median, process_cpu, rounds_arg, synth};
 
 /// Bare progenitor: the JSON view to formatted Rust, as progenitor's docs do it.
 fn progenitor(view: &str) -> String {
@@ -24,10 +26,14 @@ fn progenitor(view: &str) -> String {
     prettyplease::unparse(&file)
 }
 
-fn ms(f: impl FnOnce()) -> f64 {
-    let start = Instant::now();
+/// Wall and CPU milliseconds of `f`.
+fn ms(f: impl FnOnce()) -> (f64, f64) {
+    let (start, cpu) = (Instant::now(), process_cpu());
     f();
-    start.elapsed().as_secs_f64() * 1e3
+    (
+        start.elapsed().as_secs_f64() * 1e3,
+        (process_cpu() - cpu).as_secs_f64() * 1e3,
+    )
 }
 
 fn main() {
@@ -44,7 +50,7 @@ fn main() {
     ];
     println!("{rounds} rounds, medians in ms");
     println!(
-        "{:<22} {:>5} {:>10} {:>10} {:>11} {:>8} {:>10} {:>8} {:>8}",
+        "{:<22} {:>5} {:>10} {:>10} {:>11} {:>8} {:>10} {:>8} {:>8} {:>9} {:>9} {:>9}",
         "document",
         "ops",
         "ours",
@@ -53,28 +59,42 @@ fn main() {
         "prog/op",
         "normalize",
         "norm/op",
-        "ratio"
+        "ratio",
+        "ours cpu",
+        "prog cpu",
+        "cpu ratio"
     );
     for (name, ops, text) in &documents {
         let source = codegen::Source { name, text };
         let view = codegen::normalized_view(source).expect("normalizes");
         let (mut ours, mut bare, mut norm) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ours_cpu, mut bare_cpu) = (Vec::new(), Vec::new());
         // One untimed run of each, then rounds in rotating order.
         let _ = codegen::generate(source).expect("generates");
         let _ = progenitor(&view);
         for round in 0..rounds {
             for k in 0..3 {
                 match (k + round) % 3 {
-                    0 => ours.push(ms(|| drop(codegen::generate(source).expect("generates")))),
-                    1 => bare.push(ms(|| drop(progenitor(&view)))),
-                    _ => norm.push(ms(|| drop(codegen::normalized_view(source).expect("view")))),
+                    0 => {
+                        let (wall, cpu) =
+                            ms(|| drop(codegen::generate(source).expect("generates")));
+                        ours.push(wall);
+                        ours_cpu.push(cpu);
+                    }
+                    1 => {
+                        let (wall, cpu) = ms(|| drop(progenitor(&view)));
+                        bare.push(wall);
+                        bare_cpu.push(cpu);
+                    }
+                    _ => norm.push(ms(|| drop(codegen::normalized_view(source).expect("view"))).0),
                 }
             }
         }
         let (o, p, n) = (median(&ours), median(&bare), median(&norm));
+        let (oc, pc) = (median(&ours_cpu), median(&bare_cpu));
         let per = |t: f64| t / *ops as f64;
         println!(
-            "{:<22} {:>5} {:>10.1} {:>10.3} {:>11.1} {:>8.3} {:>10.1} {:>8.3} {:>8.2}",
+            "{:<22} {:>5} {:>10.1} {:>10.3} {:>11.1} {:>8.3} {:>10.1} {:>8.3} {:>8.2} {:>9.1} {:>9.1} {:>9.2}",
             name,
             ops,
             o,
@@ -83,8 +103,13 @@ fn main() {
             per(p),
             n,
             per(n),
-            o / p
+            o / p,
+            oc,
+            pc,
+            oc / pc
         );
     }
-    println!("ratio = ours / progenitor; normalize is part of ours");
+    println!(
+        "ratio = ours / progenitor (wall); cpu = process CPU time, all threads; normalize is part of ours"
+    );
 }

@@ -7,11 +7,12 @@ mod operations;
 mod secret_tests;
 mod types;
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Api;
-use crate::raw::Raw;
+use crate::ir::{Api, Group};
 use types::ident;
 
 /// Hand-written runtime code copied into the crate as is: it does not vary with the document.
@@ -80,56 +81,73 @@ pub(crate) const SIGN_IN: [(&str, &str); 8] = [
     ),
 ];
 
-/// Rust files made from the IR, by path.
-pub(crate) fn rust_files(api: &Api, raw: &Raw) -> Vec<(String, TokenStream)> {
-    let mut files = vec![
-        ("src/lib.rs".to_owned(), lib_rs(api, raw)),
-        ("src/models.rs".to_owned(), models::models_rs(api)),
-        (
+/// One Rust file made from the IR, other than `lib.rs` (which says whether progenitor's client
+/// is there). Each is made, parsed and printed on its own, on whichever thread is free.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Template<'a> {
+    /// `tests/no_secret_in_output/operations.rs`, when an operation can be tested.
+    SecretTests,
+    CrateError,
+    Models,
+    GlobalHeaders,
+    /// `src/<group>.rs`.
+    Group(&'a Group),
+}
+
+/// Every file [`render`] makes, the largest first.
+pub(crate) fn independent_templates(api: &Api) -> Vec<Template<'_>> {
+    let mut out = vec![
+        Template::SecretTests,
+        Template::CrateError,
+        Template::Models,
+        Template::GlobalHeaders,
+    ];
+    out.extend(api.groups.iter().map(Template::Group));
+    out
+}
+
+/// The path and tokens of one file; `None` when the file is not needed (no operation for the
+/// secret tests).
+pub(crate) fn render(api: &Api, template: Template<'_>) -> Option<(String, TokenStream)> {
+    Some(match template {
+        Template::SecretTests => (
+            "tests/no_secret_in_output/operations.rs".to_owned(),
+            secret_tests::secret_tests_rs(api)?,
+        ),
+        Template::CrateError => (
             "src/crate_error.rs".to_owned(),
             crate_error::crate_error_rs(api),
         ),
-        ("src/global_headers.rs".to_owned(), global_headers_rs(api)),
-    ];
-    for group in &api.groups {
-        files.push((
+        Template::Models => ("src/models.rs".to_owned(), models::models_rs(api)),
+        Template::GlobalHeaders => ("src/global_headers.rs".to_owned(), global_headers_rs(api)),
+        Template::Group(group) => (
             format!("src/{}.rs", group.name),
             operations::group_rs(api, group),
-        ));
-    }
-    if let Some(tests) = secret_tests::secret_tests_rs(api) {
-        files.push(("tests/no_secret_in_output/operations.rs".to_owned(), tests));
-    }
-    files
+        ),
+    })
 }
 
-/// The static parts of the generated secret tests, when there are any: the test crate's root
-/// and its support module.
-pub(crate) fn secret_test_support(
-    files: &[(String, TokenStream)],
-) -> Vec<(&'static str, &'static str)> {
-    if !files.iter().any(|(path, _)| path.starts_with("tests/")) {
-        return Vec::new();
-    }
-    vec![
-        (
-            "tests/no_secret_in_output.rs",
-            include_str!("../../runtime/tests/no_secret_in_output.rs"),
-        ),
-        (
-            "tests/secret_support/mod.rs",
-            include_str!("../../runtime/tests/secret_support.rs"),
-        ),
-    ]
-}
+/// The static parts of the generated secret tests, emitted when there are any: the test
+/// crate's root and its support module.
+pub(crate) const SECRET_TEST_SUPPORT: [(&str, &str); 2] = [
+    (
+        "tests/no_secret_in_output.rs",
+        include_str!("../../runtime/tests/no_secret_in_output.rs"),
+    ),
+    (
+        "tests/secret_support/mod.rs",
+        include_str!("../../runtime/tests/secret_support.rs"),
+    ),
+];
 
 /// `README.md`.
 pub(crate) fn readme(api: &Api) -> String {
     docs::readme(api)
 }
 
-/// The crate manifest. Versions are pinned by the workspace's Cargo.lock.
-pub(crate) fn cargo_toml(api: &Api, raw: &Raw) -> String {
+/// The crate manifest. Versions are pinned by the workspace's Cargo.lock. `raw_crates` are the
+/// optional crates progenitor's module names ([`crate::raw::crates_used`]).
+pub(crate) fn cargo_toml(api: &Api, raw_crates: &BTreeSet<&str>) -> String {
     let sign_in = has_openrouter_sign_in(api);
     format!(
         r#"[package]
@@ -173,26 +191,23 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
             ""
         },
         title = api.title.replace('\\', "\\\\").replace('"', "\\\""),
-        raw_feature = match raw {
-            Raw::Module(tokens) => {
-                let extra: String = crate::raw::crates_used(tokens)
+        raw_feature = match &api.raw_left_out {
+            None => {
+                let extra: String = raw_crates
                     .iter()
                     .map(|name| format!(", \"dep:{name}\""))
                     .collect();
                 format!("# progenitor's lower-level client for the same operations, in `openrouter::raw`.\nraw = [\"dep:progenitor-client\"{extra}]\n")
             }
-            Raw::Unavailable(reason) => format!("# No `raw` feature: {}.\n", reason.replace('\n', " ")),
+            Some(reason) => format!("# No `raw` feature: {}.\n", reason.replace('\n', " ")),
         },
-        raw_deps = match raw {
-            Raw::Module(tokens) => crate::raw::crates_used(tokens)
-                .iter()
-                .filter_map(|name| crate::raw::OPTIONAL_CRATES.iter().find(|(n, _)| n == name))
-                .map(|(name, version)| {
-                    format!("# Named by progenitor's client (`raw`).\n{name} = {{ version = \"{version}\", optional = true }}\n")
-                })
-                .collect::<String>(),
-            Raw::Unavailable(_) => String::new(),
-        },
+        raw_deps = raw_crates
+            .iter()
+            .filter_map(|name| crate::raw::OPTIONAL_CRATES.iter().find(|(n, _)| n == name))
+            .map(|(name, version)| {
+                format!("# Named by progenitor's client (`raw`).\n{name} = {{ version = \"{version}\", optional = true }}\n")
+            })
+            .collect::<String>(),
         pkce_deps = if sign_in {
             "# PKCE: the verifier's randomness, its S256 challenge, and the callback's query.\nform_urlencoded = \"1\"\ngetrandom = \"0.4\"\nsha2 = { version = \"0.11\", default-features = false }\n"
         } else {
@@ -239,7 +254,8 @@ pub(crate) fn has_openrouter_sign_in(api: &Api) -> bool {
         .all(|m| api.models.contains_key(*m))
 }
 
-fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
+/// `lib.rs`: the modules, the re-exports and the document's constants.
+pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let doc = docs::inner_lines(&docs::crate_doc(api));
     let groups = api.groups.iter().map(|g| {
         let name = ident(&g.name);
@@ -253,7 +269,7 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
     let base_url = &api.base_url;
     let secret_fields = secret_fields(api);
     let retries = document_retries(api);
-    let available = matches!(raw, Raw::Module(_));
+    let available = api.raw_left_out.is_none();
     let raw_module = available.then(|| {
         quote! {
             /// progenitor's client for the same operations: one builder per operation, typify types
@@ -291,6 +307,10 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
             mod browser;
             #[cfg(feature = "login")]
             mod callback_page;
+        }
+    });
+    let sign_in_login = has_openrouter_sign_in(api).then(|| {
+        quote! {
             pub mod login;
             #[cfg(feature = "login")]
             mod loopback;
@@ -314,12 +334,14 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
         #![forbid(unsafe_code)]
         #no_operations
 
-        mod client;
-        mod error;
-        #[rustfmt::skip]
-        mod global_headers;
-        // In the order rustfmt sorts them to (the module above is skipped, so it stays put).
+        // In the order rustfmt sorts them to. `crate_error` and `global_headers` pass rustfmt as
+        // prettyplease prints them; the operation and model files do not, so they are skipped.
         #sign_in_browser
+        mod client;
+        mod crate_error;
+        mod error;
+        mod global_headers;
+        #sign_in_login
         mod nullable;
         #payload_module
         #sign_in_pkce
@@ -329,8 +351,6 @@ fn lib_rs(api: &Api, raw: &Raw) -> TokenStream {
         mod secret;
         mod text_values;
         mod transport;
-        #[rustfmt::skip]
-        mod crate_error;
 
         #(#groups)*
 
