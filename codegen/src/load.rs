@@ -1,5 +1,8 @@
 //! Reading the document: YAML or JSON text into a JSON value, plus the checks every later step
 //! relies on (a supported OpenAPI version, local `$ref`s that resolve, an operationId everywhere).
+//!
+//! An operation without an `operationId` (or with a blank one) is given one by
+//! [`name_operations`]: the method and the path, as one snake-case name.
 
 use std::collections::BTreeSet;
 
@@ -58,7 +61,65 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Value, Error> {
     {
         root.insert("paths".into(), Value::Object(Default::default()));
     }
+    name_operations(&mut value);
     Ok(value)
+}
+
+/// Gives every operation without an `operationId` (or with a blank one) a name made from its
+/// method and path, so that it is generated like any other:
+///
+/// 1. The method, then every segment of the path, with the braces of a `{parameter}` dropped:
+///    `get /users/{id}/posts` → `get users id posts`.
+/// 2. That text made snake case by [`crate::names::snake`] (every character that is not an ASCII
+///    letter or digit separates words; words split at case changes): `get_users_id_posts`,
+///    `get /v1/foo-bar/{bar_id}.json` → `get_v1_foo_bar_bar_id_json`, `get /` → `get`.
+/// 3. A name whose snake case is already taken, by an `operationId` the document gives or by a
+///    name made earlier, gets the first free suffix `_2`, `_3`, ... Names are made in the order
+///    of the paths sorted as text, then of the methods as OpenAPI lists them (`get`, `put`,
+///    `post`, `delete`, `options`, `head`, `patch`, `trace`), so the same document always gives
+///    the same names, and a name changes only when an operation with the same name appears.
+///
+/// The name is written into the document as the operation's `operationId`: selection settings,
+/// the change report and progenitor's client all see it.
+pub(crate) fn name_operations(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let unnamed = |id: Option<&Value>| match id {
+        None => true,
+        Some(Value::String(id)) => id.trim().is_empty(),
+        Some(_) => false,
+    };
+    let mut taken: BTreeSet<String> = paths
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(|item| METHODS.iter().filter_map(|m| item.get(*m)))
+        .filter(|op| op.is_object() && !unnamed(op.get("operationId")))
+        .filter_map(|op| op.get("operationId").and_then(Value::as_str))
+        .map(|id| crate::names::bare(&crate::names::snake(id)).to_owned())
+        .collect();
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if !unnamed(op.get("operationId")) {
+                continue;
+            }
+            let base = crate::names::snake(&format!("{method} {}", path.replace(['{', '}'], " ")));
+            let mut name = base.clone();
+            let mut n = 2;
+            while taken.contains(crate::names::bare(&name)) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            taken.insert(crate::names::bare(&name).to_owned());
+            op.insert("operationId".into(), Value::String(name));
+        }
+    }
 }
 
 /// The pointer of the first value nested deeper than [`MAX_DEPTH`], without recursing.
@@ -194,12 +255,13 @@ pub(crate) fn validate(file: &str, doc: &Value) -> Result<Version, Error> {
             check_path_params(file, doc, &template, item, operation, &pointer)?;
             match operation.get("operationId") {
                 Some(Value::String(id)) if !id.trim().is_empty() => {}
+                // `parse` names every operation without one.
                 _ => {
                     return Err(Error::at(
                         file,
-                        &pointer,
+                        &join(&pointer, "operationId"),
                         format!(
-                            "{} {path} has no operationId; every operation needs one to name its method",
+                            "the operationId of {} {path} must be a string",
                             method.to_uppercase()
                         ),
                     ));

@@ -12,6 +12,12 @@
 //! [`Namespace`] resolves collisions: names are claimed in document order, and a name already
 //! taken (by an earlier name or by the emitted crate itself) gets the first free suffix
 //! `_2`, `_3`, ... in snake case or `2`, `3`, ... in camel case.
+//!
+//! An operation without an `operationId` is named from its method and path before any of this
+//! (`get /users/{id}/posts` → `get_users_id_posts`; the rule is on `load::name_operations`): the
+//! method, then the path's segments without the braces of parameters, through [`snake`]; a name
+//! whose snake case is already taken by another operation gets `_2`, `_3`, ... in the order of
+//! the sorted paths.
 
 use std::collections::BTreeSet;
 

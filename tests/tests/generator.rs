@@ -145,6 +145,7 @@ fixture_snapshots! {
     fixture_no_paths => "no-paths.yaml",
     fixture_unions => "unions.yaml",
     fixture_unions_3_0 => "unions-3-0.yaml",
+    fixture_unnamed_operations => "unnamed-operations.yaml",
 }
 
 /// No code block from the document survives as Rust: every fence in an emitted doc comment is
@@ -235,6 +236,40 @@ fn hostile_names_become_distinct_identifiers() {
     assert!(raw.contains("pub fn r#gen(&self") && raw.contains("pub fn gen_2(&self"));
 }
 
+/// An operation without an operationId is named from its method and path, and a name already
+/// taken gets the next suffix instead of replacing another operation.
+#[test]
+fn operations_without_an_id_are_named_from_method_and_path() {
+    let files = generate("tests/fixtures/unnamed-operations.yaml");
+    let default = &files["src/default_2.rs"];
+    for method in [
+        "pub fn get_2(&self)",
+        "pub fn get(&self)",
+        "pub fn get_id(&self, id: impl Into<String>)",
+        "pub fn delete_id(&self, id: impl Into<String>)",
+    ] {
+        assert!(
+            default.contains(method),
+            "{method:?} missing from default_2.rs"
+        );
+    }
+    let users = &files["src/users.rs"];
+    for method in [
+        "pub fn post_users(&self)",
+        "pub fn post_users_2(&self)",
+        "pub fn get_users_id(&self)",
+        "pub fn put_users_id(&self)",
+        "pub fn get_users_id_2(&self, id: impl Into<String>)",
+    ] {
+        assert!(users.contains(method), "{method:?} missing from users.rs");
+    }
+    assert!(files["src/bars.rs"].contains("pub fn get_v1_foo_bar_bar_id_json("));
+    // The given operationId `postUsers` keeps its name; the made one moves aside.
+    let raw = &files["src/raw.rs"];
+    let given = raw.find("pub fn post_users(&self)").unwrap();
+    assert!(raw[given.saturating_sub(400)..given].contains("/accounts"));
+}
+
 /// The rules' effects, asserted directly so that a wrong snapshot cannot be accepted unnoticed.
 #[test]
 fn normalizer_rules_produce_3_0_constructs() {
@@ -322,10 +357,14 @@ fn dangling_ref_names_the_pointer_of_the_reference() {
 }
 
 #[test]
-fn missing_operation_id_names_the_operation() {
-    let e = error_of("tests/fixtures/bad/missing-operation-id.yaml");
-    assert_eq!(e.location, "/paths/~1keys/get");
-    assert!(e.message.contains("GET /keys has no operationId"), "{e}");
+fn an_operation_id_that_is_not_text_names_the_operation() {
+    let e = error_of("tests/fixtures/bad/operation-id-not-text.yaml");
+    assert_eq!(e.location, "/paths/~1keys/get/operationId");
+    assert!(
+        e.message
+            .contains("operationId of GET /keys must be a string"),
+        "{e}"
+    );
 }
 
 #[test]
