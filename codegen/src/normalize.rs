@@ -233,6 +233,19 @@ impl Normalizer<'_> {
         {
             map.entry("example").or_insert(first);
         }
+        // Rule: a number beyond 64 bits, kept as text by `load`, is no value of an `integer` or
+        // `number` schema to typify (it checks defaults against the type): the view leaves such
+        // a `default` or `example` out; the document, and the docs made from it, keep it.
+        if matches!(
+            map.get("type").and_then(Value::as_str),
+            Some("integer" | "number")
+        ) {
+            for key in ["default", "example"] {
+                if map.get(key).is_some_and(Value::is_string) {
+                    map.remove(key);
+                }
+            }
+        }
         if nullable {
             map.insert("nullable".into(), Value::Bool(true));
         }

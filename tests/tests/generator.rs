@@ -146,6 +146,7 @@ fixture_snapshots! {
     fixture_unions => "unions.yaml",
     fixture_unions_3_0 => "unions-3-0.yaml",
     fixture_unnamed_operations => "unnamed-operations.yaml",
+    fixture_big_numbers => "big-numbers.yaml",
 }
 
 /// No code block from the document survives as Rust: every fence in an emitted doc comment is
@@ -268,6 +269,24 @@ fn operations_without_an_id_are_named_from_method_and_path() {
     let raw = &files["src/raw.rs"];
     let given = raw.find("pub fn post_users(&self)").unwrap();
     assert!(raw[given.saturating_sub(400)..given].contains("/accounts"));
+}
+
+/// Examples and defaults beyond 64 bits neither fail the run nor lose digits, and progenitor's
+/// client still generates (its view leaves out what an `i64` cannot hold).
+#[test]
+fn numbers_beyond_64_bits_are_kept_as_text() {
+    let path = "tests/fixtures/big-numbers.yaml";
+    let files = generate(path);
+    assert!(files["src/default_2.rs"].contains(".get_ledger(\"123456789012345678901234567890\")"));
+    assert!(files["src/raw.rs"].contains("pub fn get_ledger"));
+    let v: serde_json::Value = serde_json::from_str(&view(path)).unwrap();
+    let ledger = &v["components"]["schemas"]["Ledger"]["properties"];
+    assert_eq!(ledger["serial"].get("default"), None);
+    assert_eq!(ledger["balance"].get("example"), None);
+    assert_eq!(
+        ledger["limits"]["example"],
+        serde_json::json!([1, "18446744073709551616"])
+    );
 }
 
 /// The rules' effects, asserted directly so that a wrong snapshot cannot be accepted unnoticed.
