@@ -178,6 +178,25 @@ fn document_prose_never_becomes_a_doctest() {
     assert!(files["src/notes.rs"].contains("std::process::exit(2);"));
     assert!(files["README.md"].contains(r#"Text "with" quotes \ and more"#));
     assert!(files["Cargo.toml"].contains(r#"Text \"with\" quotes \\ and more"#));
+    // Bare URLs become links and brackets that are no links are escaped, in our docs and in
+    // progenitor's; real links and code spans are left alone.
+    for path in ["src/models.rs", "src/raw.rs"] {
+        let text = &files[path];
+        assert!(
+            text.contains(r#"(e.g. "\[EMAIL\]", "\[PHONE\]")"#),
+            "{path}"
+        );
+        assert!(
+            text.contains(
+                r"provider.options\[provider_slug\]. More: <https://example.com/options>"
+            ),
+            "{path}"
+        );
+    }
+    let drafts = &files["src/drafts_beta.rs"];
+    assert!(drafts.contains("A [real link](https://example.com/a_(b)), a [reference][ref]"));
+    assert!(drafts.contains("`code with [brackets] and https://example.com/in-code`"));
+    assert!(drafts.contains("see <https://example.com/drafts> for \\[details\\]"));
 }
 
 #[test]
