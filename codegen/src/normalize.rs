@@ -211,18 +211,22 @@ impl Normalizer<'_> {
                 map.insert(exclusive.into(), Value::Bool(true));
             }
         }
-        // Rule: `anyOf`/`oneOf` of one schema and `{type: 'null'}` is that schema, nullable.
+        // Rule: `{type: 'null'}` members of an `anyOf`/`oneOf` make the union nullable: one
+        // other member is that schema, nullable (`allOf: [it]`); several stay the union, with
+        // `nullable: true` on it (progenitor cannot take a `null` member).
         for key in ["anyOf", "oneOf"] {
             if let Some(Value::Array(members)) = map.get(key) {
-                let is_null = |m: &Value| m.get("type") == Some(&json!("null"));
-                if members.len() == 2 && members.iter().filter(|m| is_null(m)).count() == 1 {
-                    let other = members
-                        .iter()
-                        .find(|m| !is_null(m))
-                        .cloned()
-                        .unwrap_or_default();
+                let is_null = |m: &Value| {
+                    m.get("type") == Some(&json!("null")) || m.get("type") == Some(&json!(["null"]))
+                };
+                let others: Vec<Value> = members.iter().filter(|m| !is_null(m)).cloned().collect();
+                if others.len() < members.len() && !others.is_empty() {
                     map.remove(key);
-                    map.insert("allOf".into(), json!([other]));
+                    if let [only] = others.as_slice() {
+                        map.insert("allOf".into(), json!([only]));
+                    } else {
+                        map.insert(key.into(), Value::Array(others));
+                    }
                     nullable = true;
                 }
             }

@@ -308,6 +308,41 @@ fn numbers_beyond_64_bits_are_kept_as_text() {
     );
 }
 
+/// A `null` member among several in a union (3.1) and `nullable: true` on the union (3.0) give
+/// progenitor the same nullable union, which it takes: the raw module is generated for both.
+#[test]
+fn null_members_of_wide_unions_become_a_nullable_union() {
+    for path in [
+        "tests/fixtures/unions.yaml",
+        "tests/fixtures/unions-3-0.yaml",
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&view(path)).unwrap();
+        let props = &v["components"]["schemas"]["Drawing"]["properties"];
+        for (name, key, members) in [
+            ("fill", "anyOf", 2),
+            ("label", "anyOf", 2),
+            ("marker", "oneOf", 2),
+        ] {
+            assert_eq!(props[name]["nullable"], true, "{path}: {name}");
+            assert_eq!(
+                props[name][key].as_array().map(Vec::len),
+                Some(members),
+                "{path}: {name}"
+            );
+        }
+        let files = generate(path);
+        assert!(
+            files["Cargo.toml"].contains("raw = [\"dep:progenitor-client\"]"),
+            "{path}: progenitor takes the view"
+        );
+        assert!(files["src/raw.rs"].contains("pub fill: ::std::option::Option<DrawingFill>"));
+        assert!(
+            files["src/models.rs"]
+                .contains("pub fill: Option<crate::Nullable<crate::models::DrawingFill>>")
+        );
+    }
+}
+
 /// The rules' effects, asserted directly so that a wrong snapshot cannot be accepted unnoticed.
 #[test]
 fn normalizer_rules_produce_3_0_constructs() {
