@@ -237,6 +237,12 @@ impl Normalizer<'_> {
         {
             map.entry("example").or_insert(first);
         }
+        // Rule: `pattern` is left out of the view. typify checks it with the `regress` crate,
+        // which the generated crate does not depend on; the SDK's own types do not check
+        // patterns either, so both accept the same strings.
+        if map.get("pattern").is_some_and(Value::is_string) {
+            map.remove("pattern");
+        }
         // Rule: a number beyond 64 bits, kept as text by `load`, is no value of an `integer` or
         // `number` schema to typify (it checks defaults against the type): the view leaves such
         // a `default` or `example` out; the document, and the docs made from it, keep it.

@@ -356,6 +356,8 @@ fn normalizer_rules_produce_3_0_constructs() {
     assert_eq!(props["note"]["type"], "string");
     assert_eq!(props["tags"]["type"], "array");
     assert_eq!(props["id"].get("nullable"), None);
+    assert_eq!(props["slug"].get("pattern"), None);
+    assert_eq!(props["slug"]["nullable"], true);
 
     let v: serde_json::Value =
         serde_json::from_str(&view("tests/fixtures/null-in-enum.yaml")).unwrap();
