@@ -211,11 +211,6 @@ fn escape_chars(chars: &[char], defs: &[String], keep_code_links: bool, out: &mu
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let at_line_start = chars[..i]
-            .iter()
-            .rev()
-            .take_while(|c| **c != '\n')
-            .all(|c| *c == ' ');
         match c {
             '\\' => {
                 copy(out, i, (i + 2).min(chars.len()));
@@ -276,7 +271,12 @@ fn escape_chars(chars: &[char], defs: &[String], keep_code_links: bool, out: &mu
                     }
                 }
                 // A definition line `[label]: target`, or a shortcut reference to one.
-                let definition = at_line_start && next == Some(&':');
+                let at_line_start = chars[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|c| **c != '\n')
+                    .all(|c| *c == ' ');
+                let definition = next == Some(&':') && at_line_start;
                 let shortcut = defs.contains(&label.trim().to_lowercase());
                 let code_link = keep_code_links
                     && label.len() >= 2
