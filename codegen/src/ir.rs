@@ -657,12 +657,12 @@ fn absolute_links(node: &mut Value, origin: &str) {
     }
 }
 
-/// Prose from the document, made safe for rustdoc: no code block in it runs (see
-/// [`markdown::inert`]).
+/// Prose from the document, made safe for rustdoc: no code block in it runs, bare URLs are
+/// links and brackets that are no links are escaped (see [`markdown::prose`]).
 fn text(node: &Value, key: &str) -> Option<String> {
     node.get(key)
         .and_then(Value::as_str)
-        .map(|s| markdown::inert(s.trim(), &[]).trim().to_owned())
+        .map(|s| markdown::prose(s.trim()).trim().to_owned())
         .filter(|s| !s.is_empty())
 }
 

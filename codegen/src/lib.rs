@@ -96,32 +96,8 @@ pub fn generate_with(source: Source<'_>, settings: &Settings) -> Result<Generate
 }
 
 fn generate_here(source: Source<'_>, settings: &Settings) -> Result<Generated, Error> {
-    let mut document = load::parse(source.name, source.text)?;
-    select::apply(&mut document, settings);
-    let mut skipped = Vec::new();
-    // Each failure blamed on operations removes them, so the loop ends.
-    let (view, mut api) = loop {
-        match build(source.name, &document) {
-            Ok(built) => break built,
-            Err(e) => {
-                let blamed = select::operations_at(&document, &e.location);
-                if blamed.is_empty() {
-                    return Err(e);
-                }
-                for pointer in blamed {
-                    let operation = select::remove(&mut document, &pointer);
-                    skipped.push(Skipped {
-                        operation,
-                        pointer: e.location.clone(),
-                        reason: e.message.clone(),
-                    });
-                }
-                select::prune(&mut document);
-            }
-        }
-    };
-    // The document is not read again: its memory goes back before the files are made.
-    drop(document);
+    // The document is not kept: its memory goes back before the files are made.
+    let (view, mut api, skipped) = selected(source, settings)?;
     api.skipped = skipped.clone();
     // progenitor's client is an optional extra: without it the crate is still whole. It is made
     // and formatted on a thread of its own while the template files are made here, and that
@@ -182,6 +158,39 @@ fn generate_here(source: Source<'_>, settings: &Settings) -> Result<Generated, E
     })
 }
 
+/// What a run generates from `source`: the operations `settings` selects and that are not
+/// `x-speakeasy-ignore`d, minus those that cannot be generated (returned with their reasons), as
+/// the 3.0.3 view and the IR.
+fn selected(
+    source: Source<'_>,
+    settings: &Settings,
+) -> Result<(serde_json::Value, ir::Api, Vec<Skipped>), Error> {
+    let mut document = load::parse(source.name, source.text)?;
+    select::apply(&mut document, settings);
+    let mut skipped = Vec::new();
+    // Each failure blamed on operations removes them, so the loop ends.
+    loop {
+        match build(source.name, &document) {
+            Ok((view, api)) => return Ok((view, api, skipped)),
+            Err(e) => {
+                let blamed = select::operations_at(&document, &e.location);
+                if blamed.is_empty() {
+                    return Err(e);
+                }
+                for pointer in blamed {
+                    let operation = select::remove(&mut document, &pointer);
+                    skipped.push(Skipped {
+                        operation,
+                        pointer: e.location.clone(),
+                        reason: e.message.clone(),
+                    });
+                }
+                select::prune(&mut document);
+            }
+        }
+    }
+}
+
 /// The steps that may fail on one operation: validation, the 3.0.3 view and the IR.
 fn build(file: &str, document: &serde_json::Value) -> Result<(serde_json::Value, ir::Api), Error> {
     load::validate(file, document)?;
@@ -191,7 +200,8 @@ fn build(file: &str, document: &serde_json::Value) -> Result<(serde_json::Value,
 }
 
 /// Every change to the API between two documents, classified by what it does to the crate's
-/// users (see `docs/api-changes.md` for the rules).
+/// users (see `docs/api-changes.md` for the rules), with every operation selected: see
+/// [`diff_with`].
 ///
 /// ```
 /// let old = "openapi: 3.1.0\ninfo: { title: Demo, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: { '204': { description: pong } }\n";
@@ -204,15 +214,31 @@ fn build(file: &str, document: &serde_json::Value) -> Result<(serde_json::Value,
 /// assert_eq!(report.bump(), codegen::Bump::Minor);
 /// ```
 pub fn diff(old: Source<'_>, new: Source<'_>) -> Result<Report, Error> {
-    let build = |source: Source<'_>| {
-        let document = load::parse(source.name, source.text)?;
-        load::validate(source.name, &document)?;
-        ir::build(source.name, &document)
-    };
-    Ok(diff::compare(
-        (old.name, &build(old)?),
-        (new.name, &build(new)?),
-    ))
+    diff_with(old, new, &Settings::new())
+}
+
+/// The changes between the crates [`generate_with`] makes from two documents with the same
+/// `settings`: what is compared is what is generated. An operation that leaves the selection,
+/// gains `x-speakeasy-ignore: true` or can no longer be generated is reported as removed; a
+/// change outside the selection is no change.
+///
+/// ```
+/// let old = "openapi: 3.1.0\ninfo: { title: Demo, version: '1' }\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: { '204': { description: pong } }\n";
+/// let new = old.replace("operationId: ping", "operationId: ping\n      x-speakeasy-ignore: true");
+/// let report = codegen::diff_with(
+///     codegen::Source { name: "old.yaml", text: old },
+///     codegen::Source { name: "new.yaml", text: &new },
+///     &codegen::Settings::new(),
+/// )
+/// .unwrap();
+/// assert_eq!(report.bump(), codegen::Bump::Major);
+/// ```
+pub fn diff_with(old: Source<'_>, new: Source<'_>, settings: &Settings) -> Result<Report, Error> {
+    on_large_stack(new.name, || {
+        let (_, old_api, _) = selected(old, settings)?;
+        let (_, new_api, _) = selected(new, settings)?;
+        Ok(diff::compare((old.name, &old_api), (new.name, &new_api)))
+    })
 }
 
 /// The 3.0.3 view of a document that progenitor is given, as pretty-printed JSON.

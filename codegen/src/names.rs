@@ -21,6 +21,11 @@
 //! `CreateKeyError404`, `ListKeysOrder`); array items and map values add `Item` and `Value`;
 //! union members add their tag value or `Variant1`, `Variant2`, .... Equal schemas in two places
 //! are two types: a type shared on purpose comes from a shared component.
+//! An operation without an `operationId` is named from its method and path before any of this
+//! (`get /users/{id}/posts` → `get_users_id_posts`; the rule is on `load::name_operations`): the
+//! method, then the path's segments without the braces of parameters, through [`snake`]; a name
+//! whose snake case is already taken by another operation gets `_2`, `_3`, ... in the order of
+//! the sorted paths.
 
 use std::collections::BTreeSet;
 

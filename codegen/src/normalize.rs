@@ -251,18 +251,22 @@ impl Normalizer<'_> {
                 map.insert(exclusive.into(), Value::Bool(true));
             }
         }
-        // Rule: `anyOf`/`oneOf` of one schema and `{type: 'null'}` is that schema, nullable.
+        // Rule: `{type: 'null'}` members of an `anyOf`/`oneOf` make the union nullable: one
+        // other member is that schema, nullable (`allOf: [it]`); several stay the union, with
+        // `nullable: true` on it (progenitor cannot take a `null` member).
         for key in ["anyOf", "oneOf"] {
             if let Some(Value::Array(members)) = map.get(key) {
-                let is_null = |m: &Value| m.get("type") == Some(&json!("null"));
-                if members.len() == 2 && members.iter().filter(|m| is_null(m)).count() == 1 {
-                    let other = members
-                        .iter()
-                        .find(|m| !is_null(m))
-                        .cloned()
-                        .unwrap_or_default();
+                let is_null = |m: &Value| {
+                    m.get("type") == Some(&json!("null")) || m.get("type") == Some(&json!(["null"]))
+                };
+                let others: Vec<Value> = members.iter().filter(|m| !is_null(m)).cloned().collect();
+                if others.len() < members.len() && !others.is_empty() {
                     map.remove(key);
-                    map.insert("allOf".into(), json!([other]));
+                    if let [only] = others.as_slice() {
+                        map.insert("allOf".into(), json!([only]));
+                    } else {
+                        map.insert(key.into(), Value::Array(others));
+                    }
                     nullable = true;
                 }
             }
@@ -272,6 +276,25 @@ impl Normalizer<'_> {
             && let Some(first) = examples.into_iter().next()
         {
             map.entry("example").or_insert(first);
+        }
+        // Rule: `pattern` is left out of the view. typify checks it with the `regress` crate,
+        // which the generated crate does not depend on; the SDK's own types do not check
+        // patterns either, so both accept the same strings.
+        if map.get("pattern").is_some_and(Value::is_string) {
+            map.remove("pattern");
+        }
+        // Rule: a number beyond 64 bits, kept as text by `load`, is no value of an `integer` or
+        // `number` schema to typify (it checks defaults against the type): the view leaves such
+        // a `default` or `example` out; the document, and the docs made from it, keep it.
+        if matches!(
+            map.get("type").and_then(Value::as_str),
+            Some("integer" | "number")
+        ) {
+            for key in ["default", "example"] {
+                if map.get(key).is_some_and(Value::is_string) {
+                    map.remove(key);
+                }
+            }
         }
         if nullable {
             map.insert("nullable".into(), Value::Bool(true));

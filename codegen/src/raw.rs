@@ -349,7 +349,10 @@ impl VisitMut for TidyProgenitorOutput {
             }) = &mut nv.value
         {
             // Prose from the document and progenitor's snippets alike: no block runs.
-            let inert = crate::markdown::inert(&text.value(), &[]);
+            let inert = crate::markdown::prose_keeping_code_links(&crate::markdown::inert(
+                &text.value(),
+                &[],
+            ));
             if inert != text.value() {
                 *text = syn::LitStr::new(&inert, text.span());
             }

@@ -12,7 +12,7 @@ use crate::settings::Settings;
 /// An operation left out of the crate, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
-    /// The `operationId`, or `METHOD /path` for an operation without one.
+    /// The `operationId` (given, or made from the method and path when the document has none).
     pub operation: String,
     /// The most precise place of the problem (RFC 6901 pointer into the document).
     pub pointer: String,

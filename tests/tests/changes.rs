@@ -12,13 +12,18 @@ fn fixtures() -> PathBuf {
 }
 
 fn report(rule: &str) -> Report {
+    report_with(rule, &codegen::Settings::new())
+}
+
+/// The report between the crates the pair generates with `settings`.
+fn report_with(rule: &str, settings: &codegen::Settings) -> Report {
     let read = |side: &str| {
         let path = fixtures().join(rule).join(format!("{side}.yaml"));
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     let (old, new) = (read("old"), read("new"));
     let (old_name, new_name) = (format!("{rule}/old.yaml"), format!("{rule}/new.yaml"));
-    codegen::diff(
+    codegen::diff_with(
         Source {
             name: &old_name,
             text: &old,
@@ -27,6 +32,7 @@ fn report(rule: &str) -> Report {
             name: &new_name,
             text: &new,
         },
+        settings,
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -78,6 +84,7 @@ rules! {
     error_status_removed => "error-status-removed": (1, 0, 0),
     operation_added => "operation-added": (0, 1, 0),
     operation_removed => "operation-removed": (1, 0, 0),
+    operation_ignored => "operation-ignored": (1, 0, 0),
     retry_class_changed => "retry-class-changed": (1, 0, 0),
     secret_class_changed => "secret-class-changed": (1, 0, 0),
     doc_only => "doc-only": (0, 0, 4),
@@ -100,4 +107,41 @@ fn the_semver_bump_follows_the_worst_change() {
     assert_eq!(report("field-removed").bump(), Bump::Major);
     assert_eq!(report("enum-value-added").bump(), Bump::Minor);
     assert_eq!(report("doc-only").bump(), Bump::Patch);
+}
+
+/// The report compares what is generated: with only the `Notes` tag selected, the operation
+/// that becomes ignored was never in the crate, so nothing changes; edits outside the selection
+/// are no change either.
+#[test]
+fn the_report_honours_the_selection() {
+    let everything = report("operation-ignored");
+    assert!(
+        everything.text().contains("purge_notes"),
+        "{}",
+        everything.text()
+    );
+    let notes = report_with(
+        "operation-ignored",
+        &codegen::Settings::new().with_tags(["Notes"]),
+    );
+    assert!(notes.changes.is_empty(), "{}", notes.text());
+    assert_eq!(notes.bump(), codegen::Bump::None);
+    // An operation whose tag moves out of the selection is removed for the crate's users.
+    let path = fixtures().join("operation-ignored/old.yaml");
+    let admin = fs::read_to_string(path).unwrap();
+    let notes = admin.replace("tags: [Admin]", "tags: [Notes]");
+    let moved = codegen::diff_with(
+        Source {
+            name: "notes.yaml",
+            text: &notes,
+        },
+        Source {
+            name: "admin.yaml",
+            text: &admin,
+        },
+        &codegen::Settings::new().with_tags(["Notes"]),
+    )
+    .unwrap();
+    assert_eq!(count(&moved, Class::Breaking), 1, "{}", moved.text());
+    assert!(moved.text().contains("purge_notes"), "{}", moved.text());
 }

@@ -148,6 +148,8 @@ fixture_snapshots! {
     fixture_whole_bodies => "whole-bodies.yaml",
     fixture_bodies => "bodies.yaml",
     fixture_bodies_bytes_only => "bodies-bytes-only.yaml",
+    fixture_unnamed_operations => "unnamed-operations.yaml",
+    fixture_big_numbers => "big-numbers.yaml",
 }
 
 /// No code block from the document survives as Rust: every fence in an emitted doc comment is
@@ -179,6 +181,25 @@ fn document_prose_never_becomes_a_doctest() {
     assert!(files["src/notes.rs"].contains("std::process::exit(2);"));
     assert!(files["README.md"].contains(r#"Text "with" quotes \ and more"#));
     assert!(files["Cargo.toml"].contains(r#"Text \"with\" quotes \\ and more"#));
+    // Bare URLs become links and brackets that are no links are escaped, in our docs and in
+    // progenitor's; real links and code spans are left alone.
+    for path in ["src/models.rs", "src/raw.rs"] {
+        let text = &files[path];
+        assert!(
+            text.contains(r#"(e.g. "\[EMAIL\]", "\[PHONE\]")"#),
+            "{path}"
+        );
+        assert!(
+            text.contains(
+                r"provider.options\[provider_slug\]. More: <https://example.com/options>"
+            ),
+            "{path}"
+        );
+    }
+    let drafts = &files["src/drafts_beta.rs"];
+    assert!(drafts.contains("A [real link](https://example.com/a_(b)), a [reference][ref]"));
+    assert!(drafts.contains("`code with [brackets] and https://example.com/in-code`"));
+    assert!(drafts.contains("see <https://example.com/drafts> for \\[details\\]"));
 }
 
 #[test]
@@ -238,6 +259,93 @@ fn hostile_names_become_distinct_identifiers() {
     assert!(raw.contains("pub fn r#gen(&self") && raw.contains("pub fn gen_2(&self"));
 }
 
+/// An operation without an operationId is named from its method and path, and a name already
+/// taken gets the next suffix instead of replacing another operation.
+#[test]
+fn operations_without_an_id_are_named_from_method_and_path() {
+    let files = generate("tests/fixtures/unnamed-operations.yaml");
+    let default = &files["src/default_2.rs"];
+    for method in [
+        "pub fn get_2(&self)",
+        "pub fn get(&self)",
+        "pub fn get_id(&self, id: impl Into<String>)",
+        "pub fn delete_id(&self, id: impl Into<String>)",
+    ] {
+        assert!(
+            default.contains(method),
+            "{method:?} missing from default_2.rs"
+        );
+    }
+    let users = &files["src/users.rs"];
+    for method in [
+        "pub fn post_users(&self)",
+        "pub fn post_users_2(&self)",
+        "pub fn get_users_id(&self)",
+        "pub fn put_users_id(&self)",
+        "pub fn get_users_id_2(&self, id: impl Into<String>)",
+    ] {
+        assert!(users.contains(method), "{method:?} missing from users.rs");
+    }
+    assert!(files["src/bars.rs"].contains("pub fn get_v1_foo_bar_bar_id_json("));
+    // The given operationId `postUsers` keeps its name; the made one moves aside.
+    let raw = &files["src/raw.rs"];
+    let given = raw.find("pub fn post_users(&self)").unwrap();
+    assert!(raw[given.saturating_sub(400)..given].contains("/accounts"));
+}
+
+/// Examples and defaults beyond 64 bits neither fail the run nor lose digits, and progenitor's
+/// client still generates (its view leaves out what an `i64` cannot hold).
+#[test]
+fn numbers_beyond_64_bits_are_kept_as_text() {
+    let path = "tests/fixtures/big-numbers.yaml";
+    let files = generate(path);
+    assert!(files["src/default_2.rs"].contains(".get_ledger(\"123456789012345678901234567890\")"));
+    assert!(files["src/raw.rs"].contains("pub fn get_ledger"));
+    let v: serde_json::Value = serde_json::from_str(&view(path)).unwrap();
+    let ledger = &v["components"]["schemas"]["Ledger"]["properties"];
+    assert_eq!(ledger["serial"].get("default"), None);
+    assert_eq!(ledger["balance"].get("example"), None);
+    assert_eq!(
+        ledger["limits"]["example"],
+        serde_json::json!([1, "18446744073709551616"])
+    );
+}
+
+/// A `null` member among several in a union (3.1) and `nullable: true` on the union (3.0) give
+/// progenitor the same nullable union, which it takes: the raw module is generated for both.
+#[test]
+fn null_members_of_wide_unions_become_a_nullable_union() {
+    for path in [
+        "tests/fixtures/unions.yaml",
+        "tests/fixtures/unions-3-0.yaml",
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&view(path)).unwrap();
+        let props = &v["components"]["schemas"]["Drawing"]["properties"];
+        for (name, key, members) in [
+            ("fill", "anyOf", 2),
+            ("label", "anyOf", 2),
+            ("marker", "oneOf", 2),
+        ] {
+            assert_eq!(props[name]["nullable"], true, "{path}: {name}");
+            assert_eq!(
+                props[name][key].as_array().map(Vec::len),
+                Some(members),
+                "{path}: {name}"
+            );
+        }
+        let files = generate(path);
+        assert!(
+            files["Cargo.toml"].contains("raw = [\"dep:progenitor-client\"]"),
+            "{path}: progenitor takes the view"
+        );
+        assert!(files["src/raw.rs"].contains("pub fill: ::std::option::Option<DrawingFill>"));
+        assert!(
+            files["src/models.rs"]
+                .contains("pub fill: Option<crate::Nullable<crate::models::DrawingFill>>")
+        );
+    }
+}
+
 /// The rules' effects, asserted directly so that a wrong snapshot cannot be accepted unnoticed.
 #[test]
 fn normalizer_rules_produce_3_0_constructs() {
@@ -251,6 +359,8 @@ fn normalizer_rules_produce_3_0_constructs() {
     assert_eq!(props["note"]["type"], "string");
     assert_eq!(props["tags"]["type"], "array");
     assert_eq!(props["id"].get("nullable"), None);
+    assert_eq!(props["slug"].get("pattern"), None);
+    assert_eq!(props["slug"]["nullable"], true);
 
     let v: serde_json::Value =
         serde_json::from_str(&view("tests/fixtures/null-in-enum.yaml")).unwrap();
@@ -342,10 +452,14 @@ fn dangling_ref_names_the_pointer_of_the_reference() {
 }
 
 #[test]
-fn missing_operation_id_names_the_operation() {
-    let e = error_of("tests/fixtures/bad/missing-operation-id.yaml");
-    assert_eq!(e.location, "/paths/~1keys/get");
-    assert!(e.message.contains("GET /keys has no operationId"), "{e}");
+fn an_operation_id_that_is_not_text_names_the_operation() {
+    let e = error_of("tests/fixtures/bad/operation-id-not-text.yaml");
+    assert_eq!(e.location, "/paths/~1keys/get/operationId");
+    assert!(
+        e.message
+            .contains("operationId of GET /keys must be a string"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -30,13 +30,16 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The documents mutations start from: the real one and every fixture.
+/// The documents mutations start from: the real one and every fixture, except the one whose
+/// integers beyond 64 bits a `serde_json::Value` cannot hold (the generator reads it, the
+/// mutations cannot).
 fn originals() -> Vec<(String, Value)> {
     let mut paths = vec![root().join("spec/openrouter.yaml")];
     let mut fixtures: Vec<PathBuf> = fs::read_dir(root().join("tests/fixtures"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| !p.ends_with("big-numbers.yaml"))
         .collect();
     fixtures.sort();
     paths.extend(fixtures);

@@ -50,13 +50,15 @@ pub fn provenance_lines(
     lines
 }
 
-/// The report from the document `out` was made from to `new`, or why there is none. The old
-/// document is looked for in the history of `specs` (the file given, and the default spec).
+/// The report from the document `out` was made from to `new`, both generated with `settings`,
+/// or why there is none. The old document is looked for in the history of `specs` (the file
+/// given, and the default spec).
 pub fn since_generated(
     out: &Path,
     out_name: &str,
     specs: &[&Path],
     new: Source<'_>,
+    settings: &codegen::Settings,
 ) -> Result<Report, String> {
     let now = Provenance::of(new.text);
     let Some(record) = recorded(out) else {
@@ -65,7 +67,7 @@ pub fn since_generated(
         ));
     };
     if record.source_sha256 == now.source_sha256 {
-        return codegen::diff(new, new).map_err(|e| e.to_string());
+        return codegen::diff_with(new, new, settings).map_err(|e| e.to_string());
     }
     let found = specs
         .iter()
@@ -77,12 +79,13 @@ pub fn since_generated(
             record.source_sha256,
         ));
     };
-    codegen::diff(
+    codegen::diff_with(
         Source {
             name: &name,
             text: &old,
         },
         new,
+        settings,
     )
     .map_err(|e| e.to_string())
 }

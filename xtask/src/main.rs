@@ -18,7 +18,7 @@ const SPEC: &str = "spec/openrouter.yaml";
 const OUT: &str = "generated";
 const SETTINGS: &str = "spec/codegen.yaml";
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--settings FILE] [--out DIR] [--report FILE]
-       cargo xtask diff OLD NEW [--markdown]
+       cargo xtask diff OLD NEW [--settings FILE] [--markdown]
 
   codegen             regenerate generated/ from spec/openrouter.yaml, printing the API changes
                       since the document generated/ was made from
@@ -28,7 +28,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--setti
                       else all)
   --out DIR           write or check another directory (default: generated)
   --report FILE       also write the API changes as Markdown, for a pull request
-  diff OLD NEW        print the API changes between two documents; writes nothing
+  diff OLD NEW        print the API changes between the crates two documents generate (the
+                      same selection for both, as --settings says); writes nothing
   --markdown          print them as Markdown
   -h, --help          print this help";
 
@@ -39,6 +40,7 @@ enum Task {
     Diff {
         old: String,
         new: String,
+        settings: Option<String>,
         markdown: bool,
     },
 }
@@ -92,10 +94,15 @@ fn parse_codegen(args: &[String]) -> Result<Task, String> {
 fn parse_diff(args: &[String]) -> Result<Task, String> {
     let mut files = Vec::new();
     let mut markdown = false;
-    for arg in args {
+    let mut settings = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Task::Help),
             "--markdown" => markdown = true,
+            "--settings" => {
+                settings = Some(args.next().ok_or("--settings needs a file")?.clone());
+            }
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown argument {flag:?}\n\n{USAGE}"));
             }
@@ -103,17 +110,24 @@ fn parse_diff(args: &[String]) -> Result<Task, String> {
         }
     }
     match <[String; 2]>::try_from(files) {
-        Ok([old, new]) => Ok(Task::Diff { old, new, markdown }),
+        Ok([old, new]) => Ok(Task::Diff {
+            old,
+            new,
+            settings,
+            markdown,
+        }),
         Err(_) => Err(format!("diff needs two documents, OLD and NEW\n\n{USAGE}")),
     }
 }
 
-/// `cargo xtask diff OLD NEW`: the report between two documents, on standard output.
-fn diff(old: &str, new: &str, markdown: bool) -> Result<(), String> {
+/// `cargo xtask diff OLD NEW`: the report between the crates two documents generate with the
+/// same settings, on standard output.
+fn diff(old: &str, new: &str, settings: Option<&str>, markdown: bool) -> Result<(), String> {
+    let settings = read_settings(&workspace_root(), settings)?;
     let read =
         |name: &str| fs::read_to_string(name).map_err(|e| format!("{name}: cannot read: {e}"));
     let (old_text, new_text) = (read(old)?, read(new)?);
-    let report = codegen::diff(
+    let report = codegen::diff_with(
         codegen::Source {
             name: old,
             text: &old_text,
@@ -122,6 +136,7 @@ fn diff(old: &str, new: &str, markdown: bool) -> Result<(), String> {
             name: new,
             text: &new_text,
         },
+        &settings,
     )
     .map_err(|e| e.to_string())?;
     print!(
@@ -143,7 +158,12 @@ fn main() -> ExitCode {
             Ok(())
         }
         Task::Codegen(options) => codegen(options),
-        Task::Diff { old, new, markdown } => diff(&old, &new, markdown),
+        Task::Diff {
+            old,
+            new,
+            settings,
+            markdown,
+        } => diff(&old, &new, settings.as_deref(), markdown),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -223,7 +243,14 @@ fn codegen(options: Options) -> Result<(), String> {
         ));
     }
     let specs = [spec_path.as_path(), &root.join(SPEC)];
-    report_changes(&out, out_name, &specs, source, options.report.as_deref())?;
+    report_changes(
+        &out,
+        out_name,
+        &specs,
+        source,
+        &settings,
+        options.report.as_deref(),
+    )?;
     let changed = files
         .iter()
         .filter(|(path, text)| !existing.get(*path).is_some_and(|file| file.matches(text)))
@@ -262,9 +289,10 @@ fn report_changes(
     out_name: &str,
     specs: &[&Path],
     source: codegen::Source<'_>,
+    settings: &codegen::Settings,
     report: Option<&str>,
 ) -> Result<(), String> {
-    match changes::since_generated(out, out_name, specs, source) {
+    match changes::since_generated(out, out_name, specs, source, settings) {
         Ok(changes) => {
             print!("{}", changes.text());
             if let Some(file) = report {

@@ -78,7 +78,10 @@ fn bad_documents_fail_with_file_and_pointer_and_leave_the_output_untouched() {
             "dangling-ref.yaml",
             "/paths/~1x/get/responses/200/content/application~1json/schema/$ref",
         ),
-        ("missing-operation-id.yaml", "/paths/~1keys/get"),
+        (
+            "operation-id-not-text.yaml",
+            "/paths/~1keys/get/operationId",
+        ),
         ("unsupported-version.yaml", "/swagger"),
         ("inexpressible.yaml", "/properties/id/type"),
     ];

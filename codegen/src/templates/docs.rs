@@ -296,7 +296,7 @@ opts in.\n"
 
 /// The crate root's documentation: a quick start and where to go next.
 pub(crate) fn crate_doc(api: &Api) -> String {
-    let mut out = format!("A client for the {}: ", api.title);
+    let mut out = format!("A client for the {}: ", crate::markdown::inline(&api.title));
     let groups: Vec<String> = api
         .groups
         .iter()

@@ -259,7 +259,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let doc = docs::inner_lines(&docs::crate_doc(api));
     let groups = api.groups.iter().map(|g| {
         let name = ident(&g.name);
-        let text = format!(" The {} operations.", g.tag);
+        let text = format!(" The {} operations.", crate::markdown::inline(&g.tag));
         quote! {
             #[doc = #text]
             #[rustfmt::skip]

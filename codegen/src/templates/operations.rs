@@ -168,7 +168,11 @@ pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
     let module_doc = docs::inner_lines(&docs::group_doc(group));
     let group_type = ident(&crate::names::camel(&group.name));
     let accessor = ident(&group.name);
-    let accessor_doc = format!(" The {} operations: [`{}`].", group.tag, group_type);
+    let accessor_doc = format!(
+        " The {} operations: [`{}`].",
+        crate::markdown::inline(&group.tag),
+        group_type
+    );
     let methods = group
         .operations
         .iter()
