@@ -1128,12 +1128,22 @@ impl Builder<'_> {
                 let at = join(pointer, key);
                 let is_null = |m: &Value| m.get("type") == Some(&Value::from("null"));
                 nullable |= members.iter().any(is_null);
+                // In `allOf`, a member of annotations only (a description, `nullable: true`)
+                // adds no shape; nor does one that only narrows the values of another member
+                // that has a shape (`allOf: [{$ref: Tier}, {enum: [auto, flex]}]`).
+                let shaped = |m: &Value| !annotations_only(m) && !constraints_only(m);
+                let narrows_only = key == "allOf" && members.iter().any(shaped);
+                if key == "allOf" {
+                    nullable |= members
+                        .iter()
+                        .any(|m| m.get("nullable") == Some(&Value::Bool(true)) && !shaped(m));
+                }
                 let non_null: Vec<(usize, &Value)> = members
                     .iter()
                     .enumerate()
                     .filter(|(_, m)| !is_null(m))
-                    // In `allOf`, a member of annotations only (a description) adds no shape.
                     .filter(|(_, m)| key != "allOf" || !annotations_only(m))
+                    .filter(|(_, m)| !narrows_only || shaped(m))
                     .collect();
                 let inner = match non_null.as_slice() {
                     [(index, only)] => {
@@ -1507,6 +1517,41 @@ fn annotations_only(schema: &Value) -> bool {
                         | "writeOnly"
                         | "$comment"
                         | "required"
+                        | "nullable"
+                )
+        })
+    })
+}
+
+/// Whether a schema only restricts values (`enum`, `format`, bounds) without a type or
+/// properties of its own: as a member of `allOf` beside a typed member it narrows that type.
+fn constraints_only(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|map| {
+        map.keys().all(|k| {
+            k.starts_with("x-")
+                || matches!(
+                    k.as_str(),
+                    "enum"
+                        | "format"
+                        | "pattern"
+                        | "minLength"
+                        | "maxLength"
+                        | "minimum"
+                        | "maximum"
+                        | "exclusiveMinimum"
+                        | "exclusiveMaximum"
+                        | "multipleOf"
+                        | "minItems"
+                        | "maxItems"
+                        | "uniqueItems"
+                        | "nullable"
+                        | "description"
+                        | "title"
+                        | "example"
+                        | "examples"
+                        | "default"
+                        | "deprecated"
+                        | "$comment"
                 )
         })
     })
