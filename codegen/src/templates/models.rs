@@ -25,8 +25,20 @@ pub(crate) fn models_rs(api: &Api) -> TokenStream {
                     .then(|| error_body_impl(api, model, fields));
                 quote!(#item #error_body)
             }
-            ModelKind::Enum(values) => enum_item(model, values),
-            ModelKind::Union(union) => union_item(api, model, union, in_response),
+            ModelKind::Enum(values) => {
+                let item = enum_item(model, values);
+                let error_body = error_bodies
+                    .contains(&model.name)
+                    .then(|| shapeless_error_body_impl(model));
+                quote!(#item #error_body)
+            }
+            ModelKind::Union(union) => {
+                let item = union_item(api, model, union, in_response);
+                let error_body = error_bodies
+                    .contains(&model.name)
+                    .then(|| shapeless_error_body_impl(model));
+                quote!(#item #error_body)
+            }
             // Carried as their JSON type by the fields that use them.
             ModelKind::Const(_) => quote!(),
         }
@@ -308,6 +320,26 @@ fn error_body_models(api: &Api) -> std::collections::BTreeSet<String> {
             _ => None,
         })
         .collect()
+}
+
+/// An error body that is an enum or a union has no `error` object to read.
+fn shapeless_error_body_impl(model: &Model) -> TokenStream {
+    let name = type_ident(&model.name);
+    quote! {
+        impl crate::ErrorBody for #name {
+            fn code(&self) -> Option<i64> {
+                None
+            }
+
+            fn message(&self) -> Option<&str> {
+                None
+            }
+
+            fn metadata(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+                None
+            }
+        }
+    }
 }
 
 /// OpenRouter's error bodies are `{error: {code, message, metadata}}`; a body of that shape
