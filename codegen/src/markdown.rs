@@ -7,8 +7,8 @@
 //! a bare URL (`https://...`, which rustdoc's `bare_urls` lint refuses) is wrapped in `<...>`,
 //! and brackets that are not a Markdown link (`[EMAIL]`, `options[slug]`, which rustdoc reads as
 //! intra-doc links it cannot resolve) are escaped as `\[...\]`. Inline links (`[text](url)`),
-//! images, reference links whose definition is present, autolinks, HTML tags, code spans and
-//! code blocks stay as they are.
+//! images, reference links whose definition is present, autolinks, closed HTML elements, code
+//! spans and code blocks stay as they are; any other `<tag>` (`<owner>`) is escaped as `\<`.
 
 /// `text` with line ends normalised to `\n`, every opening fence whose label is not in `keep`
 /// relabelled `text`, and indented code blocks fenced as `text`.
@@ -228,12 +228,16 @@ fn escape_chars(chars: &[char], defs: &[String], keep_code_links: bool, out: &mu
                 .is_some_and(|c| c.is_ascii_alphabetic() || *c == '/' || *c == '!') =>
             {
                 match chars[i..].iter().position(|c| *c == '>' || *c == '\n') {
-                    Some(len) if chars[i + len] == '>' => {
+                    Some(len)
+                        if chars[i + len] == '>'
+                            && kept_angle(&chars[i + 1..i + len], &chars[i + len..]) =>
+                    {
                         copy(out, i, i + len + 1);
                         i += len + 1;
                     }
+                    // `<owner>`, `<b>` without `</b>`: rustdoc would read an unclosed tag.
                     _ => {
-                        out.push('<');
+                        out.push_str("\\<");
                         i += 1;
                     }
                 }
@@ -246,11 +250,19 @@ fn escape_chars(chars: &[char], defs: &[String], keep_code_links: bool, out: &mu
                 };
                 let label: String = chars[i + 1..close].iter().collect();
                 let next = chars.get(close + 1);
-                // `[text](target)`: an inline link, kept whole.
+                // `[text](target)`: an inline link, kept whole; but a target that is a Rust path
+                // (`omicron::api::Disk`, from another crate's docs) is an intra-doc link rustdoc
+                // cannot resolve here, so only its text stays.
                 if next == Some(&'(')
                     && let Some(end) = matching(chars, close + 1, '(', ')')
                 {
-                    copy(out, i, end + 1);
+                    let target: String = chars[close + 2..end].iter().collect();
+                    let ours = keep_code_links && target.starts_with("super::");
+                    if is_rust_path(target.trim()) && !ours {
+                        copy(out, i + 1, close);
+                    } else {
+                        copy(out, i, end + 1);
+                    }
                     i = end + 1;
                     continue;
                 }
@@ -346,6 +358,88 @@ pub fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// Whether a link target is a Rust path (`Disk`, `crate::views::Disk`, `f()`) rather than a URL.
+fn is_rust_path(target: &str) -> bool {
+    !target.is_empty()
+        && target
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '!' | '(' | ')'))
+}
+
+/// Whether `<inner>` stays as written: an autolink (`<https://x.test>`, `<a@b.test>`), a
+/// comment, an HTML element rustdoc knows that needs no end tag (`<br>`) or whose end tag
+/// follows in `rest` (`<b>..</b>`), or such an end tag. Anything else (`<owner>`, `<num>`) is
+/// shown as text: rustdoc would refuse it as an unclosed tag.
+fn kept_angle(inner: &[char], rest: &[char]) -> bool {
+    const ELEMENTS: [&str; 40] = [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "u",
+        "ul",
+    ];
+    let text: String = inner.iter().collect();
+    if text.starts_with("!--") {
+        return true;
+    }
+    if !text.contains(char::is_whitespace) && (text.contains(':') || text.contains('@')) {
+        return true;
+    }
+    let (closing, tag) = match text.strip_prefix('/') {
+        Some(tag) => (true, tag),
+        None => (false, text.as_str()),
+    };
+    let name = tag
+        .trim_end_matches('/')
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !ELEMENTS.contains(&name.as_str()) {
+        return false;
+    }
+    if closing || matches!(name.as_str(), "br" | "hr" | "img") || tag.ends_with('/') {
+        return true;
+    }
+    let rest: String = rest.iter().collect::<String>().to_ascii_lowercase();
+    rest.contains(&format!("</{name}>"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +493,7 @@ mod tests {
             "[docs](https://example.com/a_(b))",
             "`https://example.com`",
             "<a href=\"https://example.com\">x</a>",
+            "<b>bold</b> and<br>a break",
             "[https://example.com](https://example.com)",
             "![logo](https://example.com/logo.png)",
         ] {
@@ -408,6 +503,32 @@ mod tests {
             prose("a\n```\nhttps://example.com\n```\nb"),
             "a\n```text\nhttps://example.com\n```\nb"
         );
+    }
+
+    #[test]
+    fn links_to_rust_paths_of_other_crates_keep_only_their_text() {
+        assert_eq!(
+            prose("Parameters for a [`Disk`](omicron_common::api::external::Disk) to attach"),
+            "Parameters for a `Disk` to attach"
+        );
+        assert_eq!(prose("see [Cert](crate::views::Cert)."), "see Cert.");
+        for kept in [
+            "[guide](docs/guide.md)",
+            "[top](#top)",
+            "[x](https://x.test/a)",
+        ] {
+            assert_eq!(prose(kept), kept);
+        }
+    }
+
+    #[test]
+    fn tags_rustdoc_would_call_unclosed_become_text() {
+        assert_eq!(
+            prose("The URL must contain <num> for the number; LFS is off for <owner>."),
+            "The URL must contain \\<num> for the number; LFS is off for \\<owner>."
+        );
+        assert_eq!(prose("<b>never closed"), "\\<b>never closed");
+        assert_eq!(prose("a <span>b</span> c"), "a <span>b</span> c");
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub mod models;
 /// in `raw::types`, no authentication (pass a `reqwest::Client` with default headers).
 /// Only with the `raw` feature.
 #[cfg(feature = "raw")]
-#[allow(missing_docs)]
+#[allow(missing_docs, clippy::all)]
 #[rustfmt::skip]
 pub mod raw;
 

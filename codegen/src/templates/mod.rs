@@ -276,7 +276,9 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
             /// in `raw::types`, no authentication (pass a `reqwest::Client` with default headers).
             /// Only with the `raw` feature.
             #[cfg(feature = "raw")]
-            #[allow(missing_docs)]
+            // progenitor's code and the document's prose as progenitor lays it out (a list item
+            // continued without indentation, say): not held to this crate's lints.
+            #[allow(missing_docs, clippy::all)]
             #[rustfmt::skip]
             pub mod raw;
         }
