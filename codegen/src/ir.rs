@@ -1240,12 +1240,18 @@ impl Builder<'_> {
             Some("number") => Type::Number,
             Some("boolean") => Type::Boolean,
             Some("array") => {
-                let items = map
-                    .get("items")
-                    .ok_or_else(|| self.err(pointer, "an array schema needs `items`"))?;
-                let inner =
-                    self.resolve_schema(items, &join(pointer, "items"), &format!("{hint}Item"))?;
-                Type::Array(Box::new(inner.ty))
+                // An array without `items` holds anything.
+                match map.get("items") {
+                    Some(items) => {
+                        let inner = self.resolve_schema(
+                            items,
+                            &join(pointer, "items"),
+                            &format!("{hint}Item"),
+                        )?;
+                        Type::Array(Box::new(inner.ty))
+                    }
+                    None => Type::Array(Box::new(Type::Any)),
+                }
             }
             Some("object") | None if map.contains_key("properties") => {
                 let fields = self.fields(map, pointer, hint)?;

@@ -605,11 +605,25 @@ fn check_refs(file: &str, doc: &Value, node: &Value, pointer: &str) -> Result<()
                 }
             }
             for (key, value) in map {
-                // Examples are data, not document structure.
-                if key == "example" || key == "examples" {
+                // Examples, defaults and enums are data, not document structure.
+                if matches!(
+                    key.as_str(),
+                    "example" | "examples" | "default" | "enum" | "const"
+                ) {
                     continue;
                 }
-                check_refs(file, doc, value, &join(pointer, key))?;
+                let here = join(pointer, key);
+                // A map of names to schemas: a property may be named `$ref` (GitHub's SCIM
+                // types), which is no reference.
+                if is_named_map(pointer, key)
+                    && let Value::Object(named) = value
+                {
+                    for (name, schema) in named {
+                        check_refs(file, doc, schema, &join(&here, name))?;
+                    }
+                    continue;
+                }
+                check_refs(file, doc, value, &here)?;
             }
         }
         Value::Array(items) => {
@@ -620,6 +634,15 @@ fn check_refs(file: &str, doc: &Value, node: &Value, pointer: &str) -> Result<()
         _ => {}
     }
     Ok(())
+}
+
+/// Whether `key` under `pointer` holds a map from names the document chooses to schemas or
+/// other objects, rather than an object of its own that could be a reference.
+fn is_named_map(pointer: &str, key: &str) -> bool {
+    matches!(
+        key,
+        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
+    ) || pointer == "/components"
 }
 
 /// Follows a local `$ref` (already checked by [`validate`]).
