@@ -336,7 +336,7 @@ fn query_params(
     Ok(())
 }
 
-/// progenitor takes one media type per request body.
+/// progenitor takes one media type per request body, and no multipart one.
 fn request_body(file: &str, view: &Value, op: &Value, pointer: &str) -> Result<(), Error> {
     let Some(body) = op.get("requestBody") else {
         return Ok(());
@@ -355,6 +355,14 @@ fn request_body(file: &str, view: &Value, op: &Value, pointer: &str) -> Result<(
     for (media, body) in content {
         if media == "application/json" || media.starts_with("application/json;") {
             json_media(file, body, &join(&join(&at, "content"), media))?;
+        }
+        // Known here, so progenitor is not run (and then searched for the culprit) to learn it.
+        if media.starts_with("multipart/") {
+            return Err(Error::at(
+                file,
+                &join(&join(&at, "content"), media),
+                format!("progenitor cannot send a {media} body"),
+            ));
         }
     }
     Ok(())
