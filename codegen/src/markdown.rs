@@ -77,7 +77,51 @@ pub fn inert(text: &str, keep: &[&str]) -> String {
 /// Prose from the document, for rustdoc: [`inert`] (no code block runs) and, outside code, bare
 /// URLs wrapped and brackets that are not links escaped (see the module documentation).
 pub fn prose(text: &str) -> String {
-    outside_code(&inert(text, &[]), |run| escape(run, false))
+    outside_code(&inert(text, &[]), |run| {
+        escape(&indent_list_continuations(run), false)
+    })
+}
+
+/// A list item's text continued on the next line without indentation (`* see the [Git Trees`
+/// then `API](...)`) is indented under the item: Markdown reads both the same, and clippy's
+/// `doc_lazy_continuation` refuses the lazy form.
+fn indent_list_continuations(run: &str) -> String {
+    let mut out = Vec::new();
+    let mut item_indent: Option<usize> = None;
+    for line in run.split('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() {
+            item_indent = None;
+            out.push(line.to_owned());
+        } else if let Some(content) = list_item_content(trimmed) {
+            item_indent = Some(indent + content);
+            out.push(line.to_owned());
+        } else if let Some(wanted) = item_indent.filter(|wanted| indent < *wanted) {
+            out.push(format!("{}{trimmed}", " ".repeat(wanted)));
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    out.join("\n")
+}
+
+/// Where a list item's text starts (`*   text` → 4, `12. text` → 4), if `line` starts one.
+fn list_item_content(line: &str) -> Option<usize> {
+    let marker = if line.starts_with(['*', '-', '+']) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        let after = line[digits..].chars().next();
+        if (1..=9).contains(&digits) && matches!(after, Some('.' | ')')) {
+            digits + 1
+        } else {
+            return None;
+        }
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    // A marker must be followed by a space and some text; five spaces or more start code.
+    ((1..=4).contains(&spaces) && line.len() > marker + spaces).then_some(marker + spaces)
 }
 
 /// One line of the document's text (a title, a tag) placed in prose: as [`prose`], without
@@ -503,6 +547,21 @@ mod tests {
             prose("a\n```\nhttps://example.com\n```\nb"),
             "a\n```text\nhttps://example.com\n```\nb"
         );
+    }
+
+    #[test]
+    fn list_items_continued_without_indentation_are_indented() {
+        assert_eq!(
+            prose(
+                "**Note**:\n*   short item\n*   a long item that goes on\nto the next line\n*   last"
+            ),
+            "**Note**:\n*   short item\n*   a long item that goes on\n    to the next line\n*   last"
+        );
+        assert_eq!(prose("1. one\ntwo\n\nafter"), "1. one\n   two\n\nafter");
+        // Not list items: emphasis, a rule, a paragraph.
+        for kept in ["*emphasis*\nnext", "---\nnext", "plain\nnext"] {
+            assert_eq!(prose(kept), kept);
+        }
     }
 
     #[test]
