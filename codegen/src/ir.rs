@@ -556,7 +556,7 @@ fn file_models_only_in_multipart(
 }
 
 /// Models reachable from `roots` through fields, variants, lists and maps.
-fn reachable_models<'a>(
+pub(crate) fn reachable_models<'a>(
     models: &BTreeMap<String, Model>,
     roots: impl IntoIterator<Item = &'a Type>,
 ) -> BTreeSet<String> {

@@ -268,17 +268,7 @@ fn alongside<A: Send, B>(
     here: impl FnOnce() -> B,
 ) -> Result<(B, A), Error> {
     std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("codegen-raw".into())
-            .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, background)
-            .map_err(|e| {
-                Error::at(
-                    file,
-                    "",
-                    format!("cannot start the generator's thread: {e}"),
-                )
-            })?;
+        let handle = spawn_large(scope, file, "codegen-raw", background)?;
         let mine = here();
         let theirs = handle
             .join()
@@ -298,19 +288,28 @@ fn on_large_stack<T: Send>(
     f: impl FnOnce() -> Result<T, Error> + Send,
 ) -> Result<T, Error> {
     std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("codegen".into())
-            .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, f)
-            .map_err(|e| {
-                Error::at(
-                    file,
-                    "",
-                    format!("cannot start the generator's thread: {e}"),
-                )
-            })?;
-        handle
+        spawn_large(scope, file, "codegen", f)?
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// A scoped thread named `name` with [`STACK_BYTES`] of stack.
+fn spawn_large<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    file: &str,
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> Result<std::thread::ScopedJoinHandle<'scope, T>, Error> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(STACK_BYTES)
+        .spawn_scoped(scope, f)
+        .map_err(|e| {
+            Error::at(
+                file,
+                "",
+                format!("cannot start the generator's thread: {e}"),
+            )
+        })
 }

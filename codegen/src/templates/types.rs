@@ -90,24 +90,7 @@ pub(crate) fn reachable<'a>(
     api: &Api,
     roots: impl IntoIterator<Item = &'a Type>,
 ) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&Type> = roots.into_iter().collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Type::Array(inner) | Type::Map(inner) | Type::Boxed(inner) => stack.push(inner),
-            Type::Named(name) if seen.insert(name.clone()) => {
-                match api.models.get(name).map(|m| &m.kind) {
-                    Some(ModelKind::Struct(fields)) => stack.extend(fields.iter().map(|f| &f.ty)),
-                    Some(ModelKind::Union(union)) => {
-                        stack.extend(union.variants.iter().map(|v| &v.ty))
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    seen
+    crate::ir::reachable_models(&api.models, roots)
 }
 
 /// Models that request bodies use: their optional nullable fields get three states.
