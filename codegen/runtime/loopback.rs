@@ -2,7 +2,9 @@
 //! send the browser to OpenRouter, take the one callback, exchange the code.
 
 use std::fmt;
+use std::future::poll_fn;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::task::Poll;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -209,17 +211,26 @@ impl LoopbackListener {
     /// the set aborts them all.
     async fn serve(self, client: &OpenRouter) -> Result<ExchangeAuthCodeResponse, LoginError> {
         let mut connections = JoinSet::new();
-        loop {
-            tokio::select! {
-                accepted = self.listener.accept() => {
-                    let (stream, _) = accepted.map_err(LoginError::Accept)?;
-                    connections.spawn(route(stream));
+        let (stream, line) = poll_fn(|cx| {
+            loop {
+                // A finished connection that brought the callback ends the wait; one that did
+                // not (or whose task failed) is dropped.
+                while let Poll::Ready(Some(done)) = connections.poll_join_next(cx) {
+                    if let Ok(Some(callback)) = done {
+                        return Poll::Ready(Ok(callback));
+                    }
                 }
-                Some(Ok(Some((stream, line)))) = connections.join_next() => {
-                    return self.complete(client, stream, &line).await;
+                match self.listener.poll_accept(cx) {
+                    Poll::Ready(Ok((stream, _))) => {
+                        connections.spawn(route(stream));
+                    }
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(LoginError::Accept(e))),
+                    Poll::Pending => return Poll::Pending,
                 }
             }
-        }
+        })
+        .await?;
+        self.complete(client, stream, &line).await
     }
 
     /// Handles the callback: the state, then the code, then the exchange; the browser learns

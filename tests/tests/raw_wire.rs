@@ -63,7 +63,7 @@ fn assert_wire(
 
     let mut names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
-    // `accept-encoding`: the crate's reqwest accepts gzip responses.
+    // `accept-encoding`: these tests turn on the `gzip` feature.
     let mut expected = vec![
         "accept",
         "accept-encoding",

@@ -159,7 +159,8 @@ fn assert_wire(request: &RecordedRequest, expected: Expected<'_>) {
 
     let mut names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
     names.sort_unstable();
-    // `accept-encoding`: compressed responses are accepted.
+    // `accept-encoding`: these tests turn on the `gzip` feature, so compressed responses are
+    // accepted.
     let mut want: Vec<&str> = vec!["accept", "accept-encoding", "host", "user-agent"];
     want.extend(expected.attribution.iter().map(|(n, _)| *n));
     if expected.authorization.is_some() {

@@ -165,6 +165,9 @@ default = ["rustls"{default_login}]
 # platform's native TLS.
 rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 native-tls = ["reqwest/native-tls"]
+# Accept gzip-compressed responses. Off by default: decompression adds ten crates to the
+# build, and small JSON responses gain little from it.
+gzip = ["reqwest/gzip"]
 {raw_feature}# A span per call and an event per attempt, through `tracing`.
 tracing = ["dep:tracing"]
 {login_feature}
@@ -173,7 +176,7 @@ tracing = ["dep:tracing"]
 httpdate = "1"
 percent-encoding = "2"
 progenitor-client = {{ version = "0.15.1", optional = true }}
-reqwest = {{ version = "0.13", default-features = false, features = ["gzip", "json", "query"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["json", "query"] }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
@@ -215,7 +218,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         },
         default_login = if sign_in { ", \"login\"" } else { "" },
         login_feature = if sign_in {
-            "# The one-call browser sign-in (`login::LoopbackLogin`): a loopback listener on tokio's sockets.\nlogin = [\"tokio/net\", \"tokio/io-util\", \"tokio/rt\", \"tokio/macros\"]\n"
+            "# The one-call browser sign-in (`login::LoopbackLogin`): a loopback listener on tokio's sockets.\nlogin = [\"tokio/net\", \"tokio/io-util\", \"tokio/rt\"]\n"
         } else {
             ""
         },
