@@ -102,6 +102,7 @@ pub mod reserved {
         "error",
         "global_headers",
         "nullable",
+        "operation",
         "payload",
         "bytes",
         "redact",
@@ -230,9 +231,7 @@ pub mod reserved {
     /// Types a group module imports (templates/operations.rs), beside its request and error
     /// types.
     pub const GROUP_IMPORTS: &[&str] = &[
-        "Duration",
         "CallOptions",
-        "Failure",
         "ApiError",
         "DecodeError",
         "InvalidRequest",

@@ -11,11 +11,10 @@
 //! | [`delete`](crate::api_keys::ApiKeys::delete) | `DELETE /keys/{hash}` |
 //! | [`update`](crate::api_keys::ApiKeys::update) | `PATCH /keys/{hash}` |
 
-use std::time::Duration;
-
 use crate::client::CallOptions;
+use crate::operation::{call_settings, operation_error};
 use crate::retry::Idempotency;
-use crate::transport::{self, Failure};
+use crate::transport;
 use crate::ApiError;
 use crate::{
     DecodeError, InvalidRequest, OpenRouter, Response, TransportError, UnexpectedResponse,
@@ -408,42 +407,6 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         self
     }
 
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -482,6 +445,8 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
         }
     }
 }
+
+call_settings!(GetCurrentKeyMetadataRequest);
 
 impl<'a> std::future::IntoFuture for GetCurrentKeyMetadataRequest<'a> {
     type Output = Result<
@@ -523,115 +488,7 @@ pub enum GetCurrentKeyMetadataError {
     InvalidRequest(InvalidRequest),
 }
 
-impl GetCurrentKeyMetadataError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::Unauthorized(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::Unauthorized(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::Unauthorized(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::Unauthorized(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Unauthorized(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCurrentKeyMetadataError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GET /key: ")?;
-        match self {
-            Self::Unauthorized(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for GetCurrentKeyMetadataError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Unauthorized(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for GetCurrentKeyMetadataError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(GetCurrentKeyMetadataError, "GET /key", [Unauthorized, InternalServer]);
 
 /// A `GET /keys` request. Set optional values, then `.await` it (or call [`send`](ListRequest::send)).
 #[derive(Debug, Clone)]
@@ -705,42 +562,6 @@ impl<'a> ListRequest<'a> {
         self
     }
 
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -800,6 +621,8 @@ impl<'a> ListRequest<'a> {
     }
 }
 
+call_settings!(ListRequest);
+
 impl<'a> std::future::IntoFuture for ListRequest<'a> {
     type Output = Result<Response<crate::models::ListApiKeysResponse>, ListError>;
     type IntoFuture = std::pin::Pin<
@@ -841,129 +664,9 @@ pub enum ListError {
     InvalidRequest(InvalidRequest),
 }
 
-impl ListError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::BadRequest(e) => Some(e.status()),
-            Self::Unauthorized(e) => Some(e.status()),
-            Self::TooManyRequests(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::BadRequest(e) => Some(e.headers()),
-            Self::Unauthorized(e) => Some(e.headers()),
-            Self::TooManyRequests(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::BadRequest(e) => Some(e.raw_body()),
-            Self::Unauthorized(e) => Some(e.raw_body()),
-            Self::TooManyRequests(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::BadRequest(e) => e.code(),
-            Self::Unauthorized(e) => e.code(),
-            Self::TooManyRequests(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadRequest(e) => e.message(),
-            Self::Unauthorized(e) => e.message(),
-            Self::TooManyRequests(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for ListError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GET /keys: ")?;
-        match self {
-            Self::BadRequest(e) => write!(f, "{e}"),
-            Self::Unauthorized(e) => write!(f, "{e}"),
-            Self::TooManyRequests(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for ListError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::BadRequest(_) => None,
-            Self::Unauthorized(_) => None,
-            Self::TooManyRequests(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for ListError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(
+    ListError, "GET /keys", [BadRequest, Unauthorized, TooManyRequests, InternalServer]
+);
 
 /// A `POST /keys` request. Set optional values, then `.await` it (or call [`send`](CreateRequest::send)).
 #[derive(Debug, Clone)]
@@ -1073,42 +776,6 @@ impl<'a> CreateRequest<'a> {
         self
     }
 
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1174,6 +841,8 @@ impl<'a> CreateRequest<'a> {
     }
 }
 
+call_settings!(CreateRequest);
+
 impl<'a> std::future::IntoFuture for CreateRequest<'a> {
     type Output = Result<Response<crate::models::CreateApiKeyResponse>, CreateError>;
     type IntoFuture = std::pin::Pin<
@@ -1217,136 +886,10 @@ pub enum CreateError {
     InvalidRequest(InvalidRequest),
 }
 
-impl CreateError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::BadRequest(e) => Some(e.status()),
-            Self::Unauthorized(e) => Some(e.status()),
-            Self::Forbidden(e) => Some(e.status()),
-            Self::TooManyRequests(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::BadRequest(e) => Some(e.headers()),
-            Self::Unauthorized(e) => Some(e.headers()),
-            Self::Forbidden(e) => Some(e.headers()),
-            Self::TooManyRequests(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::BadRequest(e) => Some(e.raw_body()),
-            Self::Unauthorized(e) => Some(e.raw_body()),
-            Self::Forbidden(e) => Some(e.raw_body()),
-            Self::TooManyRequests(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::BadRequest(e) => e.code(),
-            Self::Unauthorized(e) => e.code(),
-            Self::Forbidden(e) => e.code(),
-            Self::TooManyRequests(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadRequest(e) => e.message(),
-            Self::Unauthorized(e) => e.message(),
-            Self::Forbidden(e) => e.message(),
-            Self::TooManyRequests(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("POST /keys: ")?;
-        match self {
-            Self::BadRequest(e) => write!(f, "{e}"),
-            Self::Unauthorized(e) => write!(f, "{e}"),
-            Self::Forbidden(e) => write!(f, "{e}"),
-            Self::TooManyRequests(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for CreateError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::BadRequest(_) => None,
-            Self::Unauthorized(_) => None,
-            Self::Forbidden(_) => None,
-            Self::TooManyRequests(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for CreateError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(
+    CreateError, "POST /keys", [BadRequest, Unauthorized, Forbidden, TooManyRequests,
+    InternalServer]
+);
 
 /// A `GET /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](GetRequest::send)).
 #[derive(Debug, Clone)]
@@ -1389,42 +932,6 @@ impl<'a> GetRequest<'a> {
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
     pub fn app_categories(mut self, value: impl Into<String>) -> Self {
         self.options.header("X-OpenRouter-Categories", value.into());
-        self
-    }
-
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
         self
     }
 
@@ -1477,6 +984,8 @@ impl<'a> GetRequest<'a> {
     }
 }
 
+call_settings!(GetRequest);
+
 impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<Response<crate::models::ApiKeyResponse>, GetError>;
     type IntoFuture = std::pin::Pin<
@@ -1518,129 +1027,10 @@ pub enum GetError {
     InvalidRequest(InvalidRequest),
 }
 
-impl GetError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::Unauthorized(e) => Some(e.status()),
-            Self::NotFound(e) => Some(e.status()),
-            Self::TooManyRequests(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::Unauthorized(e) => Some(e.headers()),
-            Self::NotFound(e) => Some(e.headers()),
-            Self::TooManyRequests(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::Unauthorized(e) => Some(e.raw_body()),
-            Self::NotFound(e) => Some(e.raw_body()),
-            Self::TooManyRequests(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::Unauthorized(e) => e.code(),
-            Self::NotFound(e) => e.code(),
-            Self::TooManyRequests(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Unauthorized(e) => e.message(),
-            Self::NotFound(e) => e.message(),
-            Self::TooManyRequests(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for GetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("GET /keys/{hash}: ")?;
-        match self {
-            Self::Unauthorized(e) => write!(f, "{e}"),
-            Self::NotFound(e) => write!(f, "{e}"),
-            Self::TooManyRequests(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for GetError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Unauthorized(_) => None,
-            Self::NotFound(_) => None,
-            Self::TooManyRequests(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for GetError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(
+    GetError, "GET /keys/{hash}", [Unauthorized, NotFound, TooManyRequests,
+    InternalServer]
+);
 
 /// A `DELETE /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](DeleteRequest::send)).
 #[derive(Debug, Clone)]
@@ -1683,42 +1073,6 @@ impl<'a> DeleteRequest<'a> {
     /// Sent as the `X-OpenRouter-Categories` header; overrides the client's value for this call.
     pub fn app_categories(mut self, value: impl Into<String>) -> Self {
         self.options.header("X-OpenRouter-Categories", value.into());
-        self
-    }
-
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
         self
     }
 
@@ -1779,6 +1133,8 @@ impl<'a> DeleteRequest<'a> {
     }
 }
 
+call_settings!(DeleteRequest);
+
 impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
     type Output = Result<Response<crate::models::DeleteApiKeyResponse>, DeleteError>;
     type IntoFuture = std::pin::Pin<
@@ -1820,129 +1176,10 @@ pub enum DeleteError {
     InvalidRequest(InvalidRequest),
 }
 
-impl DeleteError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::Unauthorized(e) => Some(e.status()),
-            Self::NotFound(e) => Some(e.status()),
-            Self::TooManyRequests(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::Unauthorized(e) => Some(e.headers()),
-            Self::NotFound(e) => Some(e.headers()),
-            Self::TooManyRequests(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::Unauthorized(e) => Some(e.raw_body()),
-            Self::NotFound(e) => Some(e.raw_body()),
-            Self::TooManyRequests(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::Unauthorized(e) => e.code(),
-            Self::NotFound(e) => e.code(),
-            Self::TooManyRequests(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Unauthorized(e) => e.message(),
-            Self::NotFound(e) => e.message(),
-            Self::TooManyRequests(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DELETE /keys/{hash}: ")?;
-        match self {
-            Self::Unauthorized(e) => write!(f, "{e}"),
-            Self::NotFound(e) => write!(f, "{e}"),
-            Self::TooManyRequests(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for DeleteError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Unauthorized(_) => None,
-            Self::NotFound(_) => None,
-            Self::TooManyRequests(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for DeleteError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(
+    DeleteError, "DELETE /keys/{hash}", [Unauthorized, NotFound, TooManyRequests,
+    InternalServer]
+);
 
 /// A `PATCH /keys/{hash}` request. Set optional values, then `.await` it (or call [`send`](UpdateRequest::send)).
 #[derive(Debug, Clone)]
@@ -2033,42 +1270,6 @@ impl<'a> UpdateRequest<'a> {
         self
     }
 
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2136,6 +1337,8 @@ impl<'a> UpdateRequest<'a> {
     }
 }
 
+call_settings!(UpdateRequest);
+
 impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
     type Output = Result<Response<crate::models::ApiKeyResponse>, UpdateError>;
     type IntoFuture = std::pin::Pin<
@@ -2179,133 +1382,7 @@ pub enum UpdateError {
     InvalidRequest(InvalidRequest),
 }
 
-impl UpdateError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::BadRequest(e) => Some(e.status()),
-            Self::Unauthorized(e) => Some(e.status()),
-            Self::NotFound(e) => Some(e.status()),
-            Self::TooManyRequests(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::BadRequest(e) => Some(e.headers()),
-            Self::Unauthorized(e) => Some(e.headers()),
-            Self::NotFound(e) => Some(e.headers()),
-            Self::TooManyRequests(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::BadRequest(e) => Some(e.raw_body()),
-            Self::Unauthorized(e) => Some(e.raw_body()),
-            Self::NotFound(e) => Some(e.raw_body()),
-            Self::TooManyRequests(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::BadRequest(e) => e.code(),
-            Self::Unauthorized(e) => e.code(),
-            Self::NotFound(e) => e.code(),
-            Self::TooManyRequests(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadRequest(e) => e.message(),
-            Self::Unauthorized(e) => e.message(),
-            Self::NotFound(e) => e.message(),
-            Self::TooManyRequests(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PATCH /keys/{hash}: ")?;
-        match self {
-            Self::BadRequest(e) => write!(f, "{e}"),
-            Self::Unauthorized(e) => write!(f, "{e}"),
-            Self::NotFound(e) => write!(f, "{e}"),
-            Self::TooManyRequests(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for UpdateError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::BadRequest(_) => None,
-            Self::Unauthorized(_) => None,
-            Self::NotFound(_) => None,
-            Self::TooManyRequests(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for UpdateError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(
+    UpdateError, "PATCH /keys/{hash}", [BadRequest, Unauthorized, NotFound,
+    TooManyRequests, InternalServer]
+);

@@ -63,6 +63,7 @@ pub mod login;
 #[cfg(feature = "login")]
 mod loopback;
 mod nullable;
+mod operation;
 pub mod pkce;
 mod redact;
 mod response;

@@ -7,11 +7,10 @@
 //! | [`exchange_auth_code_for_api_key`](crate::oauth::Oauth::exchange_auth_code_for_api_key) | `POST /auth/keys` |
 //! | [`create_auth_code`](crate::oauth::Oauth::create_auth_code) | `POST /auth/keys/code` |
 
-use std::time::Duration;
-
 use crate::client::CallOptions;
+use crate::operation::{call_settings, operation_error};
 use crate::retry::Idempotency;
-use crate::transport::{self, Failure};
+use crate::transport;
 use crate::ApiError;
 use crate::{
     DecodeError, InvalidRequest, OpenRouter, Response, TransportError, UnexpectedResponse,
@@ -222,42 +221,6 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
         self
     }
 
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -315,6 +278,8 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
     }
 }
 
+call_settings!(ExchangeAuthCodeForApiKeyRequest);
+
 impl<'a> std::future::IntoFuture for ExchangeAuthCodeForApiKeyRequest<'a> {
     type Output = Result<
         Response<crate::models::ExchangeAuthCodeResponse>,
@@ -357,122 +322,10 @@ pub enum ExchangeAuthCodeForApiKeyError {
     InvalidRequest(InvalidRequest),
 }
 
-impl ExchangeAuthCodeForApiKeyError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::BadRequest(e) => Some(e.status()),
-            Self::Forbidden(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::BadRequest(e) => Some(e.headers()),
-            Self::Forbidden(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::BadRequest(e) => Some(e.raw_body()),
-            Self::Forbidden(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::BadRequest(e) => e.code(),
-            Self::Forbidden(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadRequest(e) => e.message(),
-            Self::Forbidden(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for ExchangeAuthCodeForApiKeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("POST /auth/keys: ")?;
-        match self {
-            Self::BadRequest(e) => write!(f, "{e}"),
-            Self::Forbidden(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for ExchangeAuthCodeForApiKeyError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::BadRequest(_) => None,
-            Self::Forbidden(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for ExchangeAuthCodeForApiKeyError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(
+    ExchangeAuthCodeForApiKeyError, "POST /auth/keys", [BadRequest, Forbidden,
+    InternalServer]
+);
 
 /// A `POST /auth/keys/code` request. Set optional values, then `.await` it (or call [`send`](CreateAuthCodeRequest::send)).
 #[derive(Debug, Clone)]
@@ -586,42 +439,6 @@ impl<'a> CreateAuthCodeRequest<'a> {
         self
     }
 
-    /// Sends this request to another base URL than the client's.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url(url.into());
-        self
-    }
-
-    /// A time limit for each attempt of this call, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout(timeout);
-        self
-    }
-
-    /// A time limit for this call, every retry and wait included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-
-    /// How this call retries, instead of the client's policy.
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-
-    /// An extra header for this call; it wins over the client's value.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.extra_header(name.into(), value.into());
-        self
-    }
-
-    /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.options.user_agent_suffix(suffix.into());
-        self
-    }
-
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -696,6 +513,8 @@ impl<'a> CreateAuthCodeRequest<'a> {
     }
 }
 
+call_settings!(CreateAuthCodeRequest);
+
 impl<'a> std::future::IntoFuture for CreateAuthCodeRequest<'a> {
     type Output = Result<
         Response<crate::models::CreateAuthCodeResponse>,
@@ -742,133 +561,7 @@ pub enum CreateAuthCodeError {
     InvalidRequest(InvalidRequest),
 }
 
-impl CreateAuthCodeError {
-    /// The HTTP status, when a response arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Self::BadRequest(e) => Some(e.status()),
-            Self::Unauthorized(e) => Some(e.status()),
-            Self::Forbidden(e) => Some(e.status()),
-            Self::Conflict(e) => Some(e.status()),
-            Self::InternalServer(e) => Some(e.status()),
-            Self::Unexpected(e) => Some(e.status()),
-            Self::Decode(e) => Some(e.status()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response headers, when a response arrived.
-    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-        match self {
-            Self::BadRequest(e) => Some(e.headers()),
-            Self::Unauthorized(e) => Some(e.headers()),
-            Self::Forbidden(e) => Some(e.headers()),
-            Self::Conflict(e) => Some(e.headers()),
-            Self::InternalServer(e) => Some(e.headers()),
-            Self::Unexpected(e) => Some(e.headers()),
-            Self::Decode(e) => Some(e.headers()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// The response body exactly as received, when a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        match self {
-            Self::BadRequest(e) => Some(e.raw_body()),
-            Self::Unauthorized(e) => Some(e.raw_body()),
-            Self::Forbidden(e) => Some(e.raw_body()),
-            Self::Conflict(e) => Some(e.raw_body()),
-            Self::InternalServer(e) => Some(e.raw_body()),
-            Self::Unexpected(e) => Some(e.raw_body()),
-            Self::Decode(e) => Some(e.raw_body()),
-            Self::Timeout(_)
-            | Self::Transport(_)
-            | Self::TooLarge(_)
-            | Self::InvalidRequest(_) => None,
-        }
-    }
-
-    /// What went wrong on the way, when no complete response arrived: the kind, the
-    /// attempts made, and whether the server may have acted.
-    pub fn transport(&self) -> Option<&TransportError> {
-        match self {
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// `error.code` of a declared error body.
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::BadRequest(e) => e.code(),
-            Self::Unauthorized(e) => e.code(),
-            Self::Forbidden(e) => e.code(),
-            Self::Conflict(e) => e.code(),
-            Self::InternalServer(e) => e.code(),
-            _ => None,
-        }
-    }
-
-    /// `error.message` of a declared error body.
-    pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::BadRequest(e) => e.message(),
-            Self::Unauthorized(e) => e.message(),
-            Self::Forbidden(e) => e.message(),
-            Self::Conflict(e) => e.message(),
-            Self::InternalServer(e) => e.message(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateAuthCodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("POST /auth/keys/code: ")?;
-        match self {
-            Self::BadRequest(e) => write!(f, "{e}"),
-            Self::Unauthorized(e) => write!(f, "{e}"),
-            Self::Forbidden(e) => write!(f, "{e}"),
-            Self::Conflict(e) => write!(f, "{e}"),
-            Self::InternalServer(e) => write!(f, "{e}"),
-            Self::Unexpected(e) => write!(f, "{e}"),
-            Self::Decode(e) => write!(f, "{e}"),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-            Self::InvalidRequest(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for CreateAuthCodeError {
-    /// `Display` already shows the wrapped error, so the chain continues with its cause.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::BadRequest(_) => None,
-            Self::Unauthorized(_) => None,
-            Self::Forbidden(_) => None,
-            Self::Conflict(_) => None,
-            Self::InternalServer(_) => None,
-            Self::Unexpected(_) => None,
-            Self::Decode(e) => e.source(),
-            Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-            Self::InvalidRequest(e) => e.source(),
-        }
-    }
-}
-
-impl From<Failure> for CreateAuthCodeError {
-    fn from(failure: Failure) -> Self {
-        match failure {
-            Failure::Timeout(e) => Self::Timeout(e),
-            Failure::Transport(e) => Self::Transport(e),
-            Failure::TooLarge(e) => Self::TooLarge(e),
-            Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-        }
-    }
-}
+operation_error!(
+    CreateAuthCodeError, "POST /auth/keys/code", [BadRequest, Unauthorized, Forbidden,
+    Conflict, InternalServer]
+);

@@ -19,10 +19,11 @@ use types::ident;
 ///
 /// The generated items runtime code may name: `crate::DEFAULT_BASE_URL`,
 /// `crate::SECRET_FIELDS` and `crate::DOCUMENT_RETRIES` (all in `lib.rs`).
-pub(crate) const RUNTIME: [(&str, &str); 9] = [
+pub(crate) const RUNTIME: [(&str, &str); 10] = [
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/nullable.rs", include_str!("../../runtime/nullable.rs")),
+    ("src/operation.rs", include_str!("../../runtime/operation.rs")),
     ("src/redact.rs", include_str!("../../runtime/redact.rs")),
     ("src/response.rs", include_str!("../../runtime/response.rs")),
     ("src/retry.rs", include_str!("../../runtime/retry.rs")),
@@ -348,6 +349,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         mod global_headers;
         #sign_in_login
         mod nullable;
+        mod operation;
         #payload_module
         #sign_in_pkce
         mod redact;

@@ -191,11 +191,10 @@ pub(crate) fn group_rs(api: &Api, group: &Group) -> TokenStream {
     quote! {
         #module_doc
 
-        use std::time::Duration;
-
         use crate::client::CallOptions;
+        use crate::operation::{call_settings, operation_error};
         use crate::retry::Idempotency;
-        use crate::transport::{self, Failure};
+        use crate::transport;
         #api_error_import
         use crate::{
             DecodeError, InvalidRequest, OpenRouter, Response, TransportError, UnexpectedResponse,
@@ -399,44 +398,10 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 
             #(#setters)*
 
-            /// Sends this request to another base URL than the client's.
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.options.base_url(url.into());
-                self
-            }
-
-            /// A time limit for each attempt of this call, from sending to the end of the body.
-            pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.options.timeout(timeout);
-                self
-            }
-
-            /// A time limit for this call, every retry and wait included.
-            pub fn deadline(mut self, deadline: Duration) -> Self {
-                self.options.deadline(deadline);
-                self
-            }
-
-            /// How this call retries, instead of the client's policy.
-            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-                self.options.retry(policy);
-                self
-            }
-
-            /// An extra header for this call; it wins over the client's value.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.extra_header(name.into(), value.into());
-                self
-            }
-
-            /// Text appended to the `User-Agent` of this call (`my-tool/1.2`).
-            pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-                self.options.user_agent_suffix(suffix.into());
-                self
-            }
-
             #send
         }
+
+        call_settings!(#request);
 
         impl<'a> std::future::IntoFuture for #request<'a> {
             type Output = Result<Response<#success_type>, #error>;
@@ -651,16 +616,7 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
         .iter()
         .map(|r| format!(" {}: {}", r.status, r.description));
     let bodies = declared.iter().map(|r| error_body_type(api, r));
-    let context = format!("{} {}: ", op.method, op.path);
-    // With no declared status there is nothing to match: no single-arm `match`.
-    let (code_body, message_body) = if variants.is_empty() {
-        (quote!(None), quote!(None))
-    } else {
-        (
-            quote!(match self { #(Self::#variants(e) => e.code(),)* _ => None }),
-            quote!(match self { #(Self::#variants(e) => e.message(),)* _ => None }),
-        )
-    };
+    let operation = format!("{} {}", op.method, op.path);
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -684,92 +640,6 @@ fn error_type(api: &Api, op: &Operation) -> TokenStream {
             InvalidRequest(InvalidRequest),
         }
 
-        impl #error {
-            /// The HTTP status, when a response arrived.
-            pub fn status(&self) -> Option<reqwest::StatusCode> {
-                match self {
-                    #(Self::#variants(e) => Some(e.status()),)*
-                    Self::Unexpected(e) => Some(e.status()),
-                    Self::Decode(e) => Some(e.status()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::TooLarge(_) | Self::InvalidRequest(_) => None,
-                }
-            }
-
-            /// The response headers, when a response arrived.
-            pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
-                match self {
-                    #(Self::#variants(e) => Some(e.headers()),)*
-                    Self::Unexpected(e) => Some(e.headers()),
-                    Self::Decode(e) => Some(e.headers()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::TooLarge(_) | Self::InvalidRequest(_) => None,
-                }
-            }
-
-            /// The response body exactly as received, when a response arrived.
-            pub fn raw_body(&self) -> Option<&[u8]> {
-                match self {
-                    #(Self::#variants(e) => Some(e.raw_body()),)*
-                    Self::Unexpected(e) => Some(e.raw_body()),
-                    Self::Decode(e) => Some(e.raw_body()),
-                    Self::Timeout(_) | Self::Transport(_) | Self::TooLarge(_) | Self::InvalidRequest(_) => None,
-                }
-            }
-
-            /// What went wrong on the way, when no complete response arrived: the kind, the
-            /// attempts made, and whether the server may have acted.
-            pub fn transport(&self) -> Option<&TransportError> {
-                match self {
-                    Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => Some(e),
-                    _ => None,
-                }
-            }
-
-            /// `error.code` of a declared error body.
-            pub fn code(&self) -> Option<i64> {
-                #code_body
-            }
-
-            /// `error.message` of a declared error body.
-            pub fn message(&self) -> Option<&str> {
-                #message_body
-            }
-        }
-
-        impl std::fmt::Display for #error {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(#context)?;
-                match self {
-                    #(Self::#variants(e) => write!(f, "{e}"),)*
-                    Self::Unexpected(e) => write!(f, "{e}"),
-                    Self::Decode(e) => write!(f, "{e}"),
-                    Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => write!(f, "{e}"),
-                    Self::InvalidRequest(e) => write!(f, "{e}"),
-                }
-            }
-        }
-
-        impl std::error::Error for #error {
-            /// `Display` already shows the wrapped error, so the chain continues with its cause.
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    #(Self::#variants(_) => None,)*
-                    Self::Unexpected(_) => None,
-                    Self::Decode(e) => e.source(),
-                    Self::Timeout(e) | Self::Transport(e) | Self::TooLarge(e) => e.source(),
-                    Self::InvalidRequest(e) => e.source(),
-                }
-            }
-        }
-
-        impl From<Failure> for #error {
-            fn from(failure: Failure) -> Self {
-                match failure {
-                    Failure::Timeout(e) => Self::Timeout(e),
-                    Failure::Transport(e) => Self::Transport(e),
-                    Failure::TooLarge(e) => Self::TooLarge(e),
-                    Failure::InvalidRequest(e) => Self::InvalidRequest(e),
-                }
-            }
-        }
+        operation_error!(#error, #operation, [#(#variants),*]);
     }
 }
