@@ -39,7 +39,10 @@ pub struct Api {
     pub models: BTreeMap<String, Model>,
     /// The selected operations left out, with their reasons (filled in after the build).
     pub skipped: Vec<crate::Skipped>,
-    /// Why progenitor's `raw` module is empty, if it is (filled in after the build).
+    /// Whether the settings ask for progenitor's `raw` module (filled in after the build).
+    pub raw_asked: bool,
+    /// Why progenitor's `raw` module is missing although asked for, if it is (filled in after
+    /// the build).
     pub raw_left_out: Option<String>,
 }
 
@@ -474,6 +477,7 @@ pub fn build(file: &str, original: &Value) -> Result<Api, Error> {
         retries: retries(doc),
         models,
         skipped: Vec::new(),
+        raw_asked: false,
         raw_left_out: None,
     })
 }

@@ -5,19 +5,25 @@ use serde_json::Value;
 use crate::Source;
 use crate::error::{Error, join};
 
-/// Which operations a run generates. By default, every operation of the document.
+/// What a run generates. By default, every operation of the document, and no `raw` module.
 ///
 /// An operation is selected when one of its tags is in [`Settings::with_tags`] or its
 /// `operationId` is in [`Settings::with_operations`]; with neither list given, all are.
+/// [`Settings::with_raw`] adds progenitor's client for the same operations (the `raw` feature
+/// of the crate); progenitor runs only then.
 ///
 /// ```
-/// let settings = codegen::Settings::new().with_tags(["API Keys"]).with_operations(["exchangeAuthCodeForAPIKey"]);
+/// let settings = codegen::Settings::new()
+///     .with_tags(["API Keys"])
+///     .with_operations(["exchangeAuthCodeForAPIKey"])
+///     .with_raw(true);
 /// # let _ = settings;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     tags: Vec<String>,
     operations: Vec<String>,
+    raw: bool,
 }
 
 impl Settings {
@@ -38,7 +44,20 @@ impl Settings {
         self
     }
 
-    /// Reads settings written as YAML: `tags: [..]` and `operations: [..]`, both optional.
+    /// Whether the crate gets progenitor's client as its `raw` module (behind the `raw`
+    /// feature). Off by default: progenitor then does not run at all.
+    pub fn with_raw(mut self, raw: bool) -> Self {
+        self.raw = raw;
+        self
+    }
+
+    /// Whether progenitor's client is asked for.
+    pub fn raw(&self) -> bool {
+        self.raw
+    }
+
+    /// Reads settings written as YAML: `tags: [..]`, `operations: [..]` and `raw: true|false`,
+    /// all optional.
     pub fn parse(source: Source<'_>) -> Result<Self, Error> {
         let value: Value = serde_yaml::from_str(source.text)
             .map_err(|e| Error::at(source.name, "", format!("invalid YAML: {e}")))?;
@@ -53,11 +72,19 @@ impl Settings {
             let target = match key.as_str() {
                 "tags" => &mut settings.tags,
                 "operations" => &mut settings.operations,
+                "raw" => {
+                    settings.raw = match list {
+                        Value::Null => false,
+                        Value::Bool(raw) => *raw,
+                        _ => return Err(Error::at(source.name, &at, "must be true or false")),
+                    };
+                    continue;
+                }
                 _ => {
                     return Err(Error::at(
                         source.name,
                         &at,
-                        "unknown setting; the settings are `tags` and `operations`",
+                        "unknown setting; the settings are `tags`, `operations` and `raw`",
                     ));
                 }
             };

@@ -29,7 +29,8 @@ fn generate_leniently(relative: &str) -> FileSet {
         text: &text,
     };
     let generated =
-        codegen::generate_with(source, &codegen::Settings::new()).unwrap_or_else(|e| panic!("{e}"));
+        codegen::generate_with(source, &codegen::Settings::new().with_raw(true))
+            .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         generated.skipped,
         [],
@@ -878,6 +879,52 @@ fn selection_leaves_out_what_cannot_be_generated() {
     })
     .unwrap_err();
     assert_eq!(e.location, "/tags/0");
+}
+
+/// progenitor's client is made only when the settings ask for it; without it the crate has no
+/// `raw` module, feature or dependency, says nothing about it, and is otherwise the same.
+#[test]
+fn progenitor_runs_only_when_asked() {
+    let path = "spec/openrouter.yaml";
+    let text = read(path);
+    let source = Source {
+        name: path,
+        text: &text,
+    };
+    let without = codegen::generate_with(source, &codegen::Settings::new()).unwrap();
+    assert_eq!(without.raw_left_out, None);
+    let files = &without.files;
+    assert!(!files.contains_key("src/raw.rs"));
+    assert!(!files["Cargo.toml"].contains("raw"), "{}", files["Cargo.toml"]);
+    assert!(!files["Cargo.toml"].contains("progenitor"));
+    assert!(!files["src/lib.rs"].contains("mod raw"));
+    assert!(!files["src/lib.rs"].contains("RawIsOptIn"));
+    assert!(!files["README.md"].contains("`raw`"), "{}", files["README.md"]);
+
+    let with = codegen::generate_with(source, &codegen::Settings::new().with_raw(true)).unwrap();
+    assert!(with.files["src/raw.rs"].contains("pub struct Client"));
+    assert!(with.files["Cargo.toml"].contains("\nraw = [\"dep:progenitor-client\""));
+    let differing: Vec<&String> = with
+        .files
+        .keys()
+        .filter(|path| files.get(*path) != Some(&with.files[*path]))
+        .collect();
+    assert_eq!(differing, ["Cargo.toml", "src/lib.rs", "src/raw.rs"]);
+
+    let settings = codegen::Settings::parse(Source {
+        name: "codegen.yaml",
+        text: "raw: true\n",
+    })
+    .unwrap();
+    assert_eq!(settings, codegen::Settings::new().with_raw(true));
+    for wrong in ["raw: yes please\n", "raw: [true]\n", "raw: 1\n"] {
+        let e = codegen::Settings::parse(Source {
+            name: "codegen.yaml",
+            text: wrong,
+        })
+        .unwrap_err();
+        assert_eq!((e.location.as_str(), e.message.as_str()), ("/raw", "must be true or false"));
+    }
 }
 
 /// Whatever keeps progenitor's client out, the crate's docs stop offering it and say why.

@@ -313,7 +313,7 @@ with a variant per status the API declares for it.\n");
     );
     out.push_str("- Keys are [`SecretString`]s: `Debug` and `Display` never print them.\n");
     out.push_str("- Every operation's error converts into [`Error`], so `?` works across calls.\n");
-    if api.raw_left_out.is_none() {
+    if api.raw_asked && api.raw_left_out.is_none() {
         out.push_str("- With the `raw` feature, `raw` is progenitor's lower-level client for the same operations.\n");
     }
     out

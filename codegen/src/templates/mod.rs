@@ -176,8 +176,7 @@ tracing = ["dep:tracing"]
 {bytes_dep}chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 httpdate = "1"
 percent-encoding = "2"
-progenitor-client = {{ version = "0.15.1", optional = true }}
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query"] }}
+{progenitor_dep}reqwest = {{ version = "0.13", default-features = false, features = ["json", "query"] }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
@@ -196,6 +195,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
         },
         title = api.title.replace('\\', "\\\\").replace('"', "\\\""),
         raw_feature = match &api.raw_left_out {
+            None if !api.raw_asked => String::new(),
             None => {
                 let extra: String = raw_crates
                     .iter()
@@ -204,6 +204,11 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
                 format!("# progenitor's lower-level client for the same operations, in `openrouter::raw`.\nraw = [\"dep:progenitor-client\"{extra}]\n")
             }
             Some(reason) => format!("# No `raw` feature: {}.\n", reason.replace('\n', " ")),
+        },
+        progenitor_dep = if api.raw_asked && api.raw_left_out.is_none() {
+            "progenitor-client = { version = \"0.15.1\", optional = true }\n"
+        } else {
+            ""
         },
         raw_deps = raw_crates
             .iter()
@@ -273,7 +278,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let secret_fields = secret_fields(api);
     let retries = document_retries(api);
-    let available = api.raw_left_out.is_none();
+    let available = api.raw_asked && api.raw_left_out.is_none();
     let raw_module = available.then(|| {
         quote! {
             /// progenitor's client for the same operations: one builder per operation, typify types
