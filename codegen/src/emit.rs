@@ -296,6 +296,12 @@ pub(crate) fn crate_files(
     for (path, text) in templates::RUNTIME {
         files.insert(path.into(), format!("// {header}\n\n{text}"));
     }
+    if templates::has_operations(api) {
+        let (path, text) = templates::OPERATION;
+        files.insert(path.into(), format!("// {header}
+
+{text}"));
+    }
     if templates::has_payloads(api) {
         let (path, text) = templates::PAYLOAD;
         files.insert(path.into(), format!("// {header}\n\n{text}"));

@@ -19,11 +19,10 @@ use types::ident;
 ///
 /// The generated items runtime code may name: `crate::DEFAULT_BASE_URL`,
 /// `crate::SECRET_FIELDS` and `crate::DOCUMENT_RETRIES` (all in `lib.rs`).
-pub(crate) const RUNTIME: [(&str, &str); 10] = [
+pub(crate) const RUNTIME: [(&str, &str); 9] = [
     ("src/client.rs", include_str!("../../runtime/client.rs")),
     ("src/error.rs", include_str!("../../runtime/error.rs")),
     ("src/nullable.rs", include_str!("../../runtime/nullable.rs")),
-    ("src/operation.rs", include_str!("../../runtime/operation.rs")),
     ("src/redact.rs", include_str!("../../runtime/redact.rs")),
     ("src/response.rs", include_str!("../../runtime/response.rs")),
     ("src/retry.rs", include_str!("../../runtime/retry.rs")),
@@ -37,6 +36,18 @@ pub(crate) const RUNTIME: [(&str, &str); 10] = [
         include_str!("../../runtime/transport.rs"),
     ),
 ];
+
+/// What every operation's builder and error type share (`call_settings!`, `operation_error!`);
+/// only in crates with an operation ([`has_operations`]), where the macros are used.
+pub(crate) const OPERATION: (&str, &str) = (
+    "src/operation.rs",
+    include_str!("../../runtime/operation.rs"),
+);
+
+/// Whether the crate has an operation.
+pub(crate) fn has_operations(api: &Api) -> bool {
+    api.groups.iter().any(|g| !g.operations.is_empty())
+}
 
 /// Bodies that are not JSON (multipart, form, text, bytes), with [`FilePart`]; only in crates
 /// whose document has such a body ([`has_payloads`]). It needs the `bytes` crate.
@@ -327,6 +338,11 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
             mod loopback;
         }
     });
+    let operation_module = has_operations(api).then(|| {
+        quote!(
+            mod operation;
+        )
+    });
     let payloads = has_payloads(api);
     let payload_module = payloads.then(|| {
         quote!(
@@ -354,7 +370,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         mod global_headers;
         #sign_in_login
         mod nullable;
-        mod operation;
+        #operation_module
         #payload_module
         #sign_in_pkce
         mod redact;
