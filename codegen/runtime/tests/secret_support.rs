@@ -28,6 +28,46 @@ pub struct Case {
     pub expect: &'static str,
 }
 
+/// The cases of a declared error status whose body is not the declared JSON: the call keeps
+/// it as `Unexpected`.
+pub fn undeclared_bodies(statuses: &[u16]) -> impl Iterator<Item = Case> + '_ {
+    statuses.iter().map(|&status| Case {
+        status,
+        content_type: "text/html",
+        body: "<p>{KEY} {OTHER}</p>",
+        expect: "Unexpected",
+    })
+}
+
+/// The cases of a status the operation does not declare (when it declares no `default`), as
+/// JSON and as text: the call keeps them as `Unexpected`.
+pub fn undeclared_statuses() -> [Case; 2] {
+    [
+        Case {
+            status: 418,
+            content_type: "application/json",
+            body: r#"{"error":{"code":418,"message":"{KEY}"},"key":"{KEY}"}"#,
+            expect: "Unexpected",
+        },
+        Case {
+            status: 418,
+            content_type: "text/plain",
+            body: "{KEY} {OTHER}",
+            expect: "Unexpected",
+        },
+    ]
+}
+
+/// A client for building requests whose `Debug` is checked; it is never sent. (A document
+/// without servers has no default base URL.)
+pub fn request_client() -> OpenRouter {
+    OpenRouter::builder()
+        .api_key(KEY)
+        .base_url("http://127.0.0.1:9/api")
+        .build()
+        .expect("client")
+}
+
 /// Answers every connection with one canned response; counts the requests.
 struct Server {
     addr: SocketAddr,

@@ -88,6 +88,7 @@ fn undecodable(value: &Value) -> Value {
 
 /// One `Case { .. }` literal.
 fn case(status: u16, content_type: &str, body: &str, expect: &str) -> TokenStream {
+    let status = proc_macro2::Literal::u16_unsuffixed(status);
     quote! {
         Case {
             status: #status,
@@ -160,31 +161,24 @@ fn cases(api: &Api, op: &Operation) -> Vec<TokenStream> {
         None => out.push(case(ok_status, "application/json", "", "Ok")),
     }
     for response in op.responses.iter().filter(|r| r.is_error()) {
-        let status = status_code(&response.status);
-        let variant = variant_name(&response.status);
         if let Some(ty) = &response.body {
+            let status = status_code(&response.status);
+            let variant = variant_name(&response.status);
             let body = sample(api, ty, false, Fill::Error, 0).to_string();
             out.push(case(status, "application/json", &body, &variant));
         }
-        // A declared status whose body is not the declared JSON is kept as unexpected.
-        out.push(case(
-            status,
-            "text/html",
-            "<p>{KEY} {OTHER}</p>",
-            "Unexpected",
-        ));
-    }
-    if !op.responses.iter().any(|r| r.status == "default") {
-        let body = json!({"error": {"code": 418, "message": "{KEY}"}, "key": "{KEY}"});
-        out.push(case(
-            418,
-            "application/json",
-            &body.to_string(),
-            "Unexpected",
-        ));
-        out.push(case(418, "text/plain", "{KEY} {OTHER}", "Unexpected"));
     }
     out
+}
+
+/// The statuses of the operation's declared errors, each also answered with a body that is
+/// not the declared JSON (`undeclared_bodies` in the support module).
+fn error_statuses(op: &Operation) -> Vec<u16> {
+    op.responses
+        .iter()
+        .filter(|r| r.is_error())
+        .map(|r| status_code(&r.status))
+        .collect()
 }
 
 /// The call with every required argument, and every secret optional one set to `OTHER`.
@@ -223,17 +217,18 @@ pub(crate) fn secret_tests_rs(api: &Api) -> Option<TokenStream> {
             let cases = cases(api, op);
             let test = format_ident!("{}_{}", group.name.trim_start_matches("r#"), op.name.trim_start_matches("r#"));
             let operation = format!("{} {}", op.method, op.path);
+            let statuses = error_statuses(op).into_iter().map(proc_macro2::Literal::u16_unsuffixed);
+            // Any status is declared when `default` is.
+            let undeclared = (!op.responses.iter().any(|r| r.status == "default"))
+                .then(|| quote!(cases.extend(undeclared_statuses());));
             Some(quote! {
                 #[tokio::test]
                 async fn #test() {
-                    let cases = [#(#cases),*];
+                    let mut cases = Vec::from([#(#cases),*]);
+                    cases.extend(undeclared_bodies(&[#(#statuses),*]));
+                    #undeclared
                     check_operation(#operation, &cases, |client| async move { #call.await }).await;
-                    // A document without servers has no default base URL.
-                    let client = openrouter::OpenRouter::builder()
-                        .api_key(KEY)
-                        .base_url("http://127.0.0.1:9/api")
-                        .build()
-                        .expect("client");
+                    let client = request_client();
                     let request = #call;
                     check_debug(concat!(#operation, ": the request"), &request);
                 }
@@ -243,22 +238,26 @@ pub(crate) fn secret_tests_rs(api: &Api) -> Option<TokenStream> {
     if tests.is_empty() {
         return None;
     }
+    let operations = || api.groups.iter().flat_map(|g| &g.operations);
+    let mut imports = vec![
+        quote!(Case),
+        quote!(check_debug),
+        quote!(check_operation),
+        quote!(request_client),
+        quote!(undeclared_bodies),
+    ];
     // `OTHER` is passed to secret inputs; a document may have none.
-    let uses_other = api
-        .groups
-        .iter()
-        .flat_map(|g| &g.operations)
-        .any(|op| inputs(api, op).iter().any(|i| i.secret));
-    let other_import = uses_other.then(|| {
-        quote!(
-            use super::secret_support::OTHER;
-        )
-    });
+    if operations().any(|op| inputs(api, op).iter().any(|i| i.secret)) {
+        imports.insert(1, quote!(OTHER));
+    }
+    // The undeclared-status cases, unless every operation declares `default`.
+    if operations().any(|op| !op.responses.iter().any(|r| r.status == "default")) {
+        imports.push(quote!(undeclared_statuses));
+    }
     Some(quote! {
         //! A test per operation: its cases, its call, and its request's `Debug`.
 
-        use super::secret_support::{Case, KEY, check_debug, check_operation};
-        #other_import
+        use super::secret_support::{#(#imports),*};
 
         #(#tests)*
     })
