@@ -1,9 +1,11 @@
-//! The whole generator (`codegen::generate`) against bare progenitor on the same document: the
-//! normalized 3.0 view given to `progenitor::Generator` (builder style, tags merged), its tokens
-//! formatted by prettyplease. Also the normalization stage alone (`codegen::normalized_view`).
-//! Rounds interleave the three; the table gives medians of wall time, ms per operation, ratios,
-//! and the CPU time of the whole process (all threads: the generator runs progenitor on a
-//! second thread while it makes its own files).
+//! The whole generator against bare progenitor on the same document: the normalized 3.0 view
+//! given to `progenitor::Generator` (builder style, tags merged), its tokens formatted by
+//! prettyplease. The generator runs with its default settings (the SDK alone: progenitor does
+//! not run) and with progenitor's client asked for (`codegen::generate`, which runs progenitor
+//! on a second thread while it makes its own files). Also the normalization stage alone
+//! (`codegen::normalized_view`), a part of the second. Rounds interleave the four; the table
+//! gives medians of wall time, ms per operation, the CPU time of the whole process (all
+//! threads) and ratios to progenitor's.
 //!
 //! `cargo run --release -p openrouter-bench --bin generator [-- --rounds N]`
 
@@ -26,8 +28,11 @@ fn progenitor(view: &str) -> String {
     prettyplease::unparse(&file)
 }
 
+/// One variant's whole run.
+type Run<'a> = Box<dyn Fn() + 'a>;
+
 /// Wall and CPU milliseconds of `f`.
-fn ms(f: impl FnOnce()) -> (f64, f64) {
+fn ms(f: impl Fn()) -> (f64, f64) {
     let (start, cpu) = (Instant::now(), process_cpu());
     f();
     (
@@ -50,66 +55,59 @@ fn main() {
     ];
     println!("{rounds} rounds, medians in ms");
     println!(
-        "{:<22} {:>5} {:>10} {:>10} {:>11} {:>8} {:>10} {:>8} {:>8} {:>9} {:>9} {:>9}",
-        "document",
-        "ops",
-        "ours",
-        "ours/op",
-        "progenitor",
-        "prog/op",
-        "normalize",
-        "norm/op",
-        "ratio",
-        "ours cpu",
-        "prog cpu",
-        "cpu ratio"
+        "{:<22} {:>5} {:<26} {:>9} {:>8} {:>7} {:>9} {:>7}",
+        "document", "ops", "variant", "wall", "ms/op", "ratio", "cpu", "ratio"
     );
     for (name, ops, text) in &documents {
         let source = codegen::Source { name, text };
         let view = codegen::normalized_view(source).expect("normalizes");
-        let (mut ours, mut bare, mut norm) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut ours_cpu, mut bare_cpu) = (Vec::new(), Vec::new());
+        let sdk_only = codegen::Settings::new();
+        let variants: [(&str, Run); 4] = [
+            ("progenitor", Box::new(|| drop(progenitor(&view)))),
+            (
+                "ours (default: no raw)",
+                Box::new(|| drop(codegen::generate_with(source, &sdk_only).expect("generates"))),
+            ),
+            (
+                "ours with raw",
+                Box::new(|| drop(codegen::generate(source).expect("generates"))),
+            ),
+            (
+                "normalize (part of raw)",
+                Box::new(|| drop(codegen::normalized_view(source).expect("view"))),
+            ),
+        ];
+        let mut wall = vec![Vec::new(); variants.len()];
+        let mut cpu = vec![Vec::new(); variants.len()];
         // One untimed run of each, then rounds in rotating order.
-        let _ = codegen::generate(source).expect("generates");
-        let _ = progenitor(&view);
+        for (_, run) in &variants {
+            run();
+        }
         for round in 0..rounds {
-            for k in 0..3 {
-                match (k + round) % 3 {
-                    0 => {
-                        let (wall, cpu) =
-                            ms(|| drop(codegen::generate(source).expect("generates")));
-                        ours.push(wall);
-                        ours_cpu.push(cpu);
-                    }
-                    1 => {
-                        let (wall, cpu) = ms(|| drop(progenitor(&view)));
-                        bare.push(wall);
-                        bare_cpu.push(cpu);
-                    }
-                    _ => norm.push(ms(|| drop(codegen::normalized_view(source).expect("view"))).0),
-                }
+            for k in 0..variants.len() {
+                let i = (k + round) % variants.len();
+                let (w, c) = ms(&variants[i].1);
+                wall[i].push(w);
+                cpu[i].push(c);
             }
         }
-        let (o, p, n) = (median(&ours), median(&bare), median(&norm));
-        let (oc, pc) = (median(&ours_cpu), median(&bare_cpu));
-        let per = |t: f64| t / *ops as f64;
-        println!(
-            "{:<22} {:>5} {:>10.1} {:>10.3} {:>11.1} {:>8.3} {:>10.1} {:>8.3} {:>8.2} {:>9.1} {:>9.1} {:>9.2}",
-            name,
-            ops,
-            o,
-            per(o),
-            p,
-            per(p),
-            n,
-            per(n),
-            o / p,
-            oc,
-            pc,
-            oc / pc
-        );
+        let (base_wall, base_cpu) = (median(&wall[0]), median(&cpu[0]));
+        for (i, (variant, _)) in variants.iter().enumerate() {
+            let (w, c) = (median(&wall[i]), median(&cpu[i]));
+            println!(
+                "{:<22} {:>5} {:<26} {:>9.1} {:>8.3} {:>7.2} {:>9.1} {:>7.2}",
+                name,
+                ops,
+                variant,
+                w,
+                w / *ops as f64,
+                w / base_wall,
+                c,
+                c / base_cpu
+            );
+        }
     }
     println!(
-        "ratio = ours / progenitor (wall); cpu = process CPU time, all threads; normalize is part of ours"
+        "ratios are to progenitor's; cpu = process CPU time, all threads (the generator uses two)"
     );
 }
