@@ -4,7 +4,9 @@
 //! order each round: generated/ with its default features, generated/ with
 //! `--no-default-features --features rustls`, and progenitor's output for spec/openrouter.yaml
 //! in a temporary crate (progenitor-client 0.15.1, reqwest 0.13 with rustls on the ring
-//! provider as ours, serde, serde_json, chrono, uuid), locked to the workspace's versions.
+//! provider as ours, serde, serde_json, chrono, uuid). Both are built as crates of their own
+//! (generated/ copied out of the workspace) with the workspace's Cargo.lock and cargo's default
+//! profile, as an application that depends on them would build them.
 //!
 //! `cargo run --release -p openrouter-bench --bin compile [-- --rounds N]`
 
@@ -114,6 +116,31 @@ fn packages(subject: &Subject) -> usize {
     names.len()
 }
 
+/// generated/ as a crate of its own, with the workspace's Cargo.lock: built inside the
+/// workspace it would take the workspace's `[profile.dev.package]` settings, which optimize
+/// syn and serde_json for the generator's tests, and an application's build does not.
+fn standalone_copy(from: &Path, to: &Path) -> PathBuf {
+    copy_tree(from, to);
+    let manifest = to.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read Cargo.toml");
+    std::fs::write(&manifest, text + "\n[workspace]\n").expect("write Cargo.toml");
+    std::fs::copy(format!("{WORKSPACE}/Cargo.lock"), to.join("Cargo.lock")).expect("lock");
+    to.to_owned()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
 fn touch(path: &Path) {
     let file = std::fs::File::options()
         .append(true)
@@ -127,25 +154,21 @@ fn main() {
     let rounds = rounds_arg(3);
     let scratch =
         std::env::temp_dir().join(format!("openrouter-bench-build-{}", std::process::id()));
-    let generated = PathBuf::from(format!("{WORKSPACE}/generated"));
+    let generated = standalone_copy(
+        &PathBuf::from(format!("{WORKSPACE}/generated")),
+        &scratch.join("generated"),
+    );
     let subjects = [
         Subject {
             name: "generated/ (default features)",
             dir: generated.clone(),
-            args: vec!["-p", "openrouter", "--locked"],
+            args: vec![],
             lib: generated.join("src/lib.rs"),
         },
         Subject {
             name: "generated/ (rustls only)",
             dir: generated.clone(),
-            args: vec![
-                "-p",
-                "openrouter",
-                "--locked",
-                "--no-default-features",
-                "--features",
-                "rustls",
-            ],
+            args: vec!["--no-default-features", "--features", "rustls"],
             lib: generated.join("src/lib.rs"),
         },
         progenitor_crate(&scratch.join("progenitor-crate")),
