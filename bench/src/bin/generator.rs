@@ -91,6 +91,27 @@ fn main() {
                 cpu[i].push(c);
             }
         }
+        // How much Rust each makes: the work of parsing and printing grows with it.
+        let rust_bytes = |files: &codegen::FileSet| -> usize {
+            files
+                .iter()
+                .filter(|(path, _)| path.ends_with(".rs"))
+                .map(|(_, text)| text.len())
+                .sum()
+        };
+        let sdk = rust_bytes(
+            &codegen::generate_with(source, &sdk_only)
+                .expect("generates")
+                .files,
+        );
+        let with_raw = codegen::generate(source).expect("generates");
+        let raw = with_raw.get("src/raw.rs").map_or(0, String::len);
+        println!(
+            "{name} ({ops} ops): Rust made: progenitor {:.2} MB; ours {:.2} MB without raw, raw.rs {:.2} MB",
+            progenitor(&view).len() as f64 / 1e6,
+            sdk as f64 / 1e6,
+            raw as f64 / 1e6
+        );
         let (base_wall, base_cpu) = (median(&wall[0]), median(&cpu[0]));
         for (i, (variant, _)) in variants.iter().enumerate() {
             let (w, c) = (median(&wall[i]), median(&cpu[i]));
