@@ -94,10 +94,12 @@ fn find_head_end(buf: &[u8]) -> Option<usize> {
 struct Hand {
     http: reqwest::Client,
     base: String,
+    /// A time limit per request, as the crate sets one for every attempt.
+    timeout: Option<std::time::Duration>,
 }
 
 impl Hand {
-    fn new(base: &str, gzip: bool) -> Self {
+    fn new(base: &str, timeout: Option<std::time::Duration>) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(
@@ -111,22 +113,21 @@ impl Hand {
         openrouter::install_tls_provider();
         let http = reqwest::Client::builder()
             .default_headers(headers)
-            .gzip(gzip)
             .build()
             .expect("client");
         Hand {
             http,
             base: base.to_owned(),
+            timeout,
         }
     }
 
     async fn list(&self) -> ListApiKeysResponse {
-        let response = self
-            .http
-            .get(format!("{}/keys", self.base))
-            .send()
-            .await
-            .expect("response");
+        let mut request = self.http.get(format!("{}/keys", self.base));
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request.send().await.expect("response");
         assert!(response.status().is_success());
         let bytes = response.bytes().await.expect("body");
         serde_json::from_slice(&bytes).expect("decodes")
@@ -136,7 +137,7 @@ impl Hand {
 #[derive(Clone, Copy, PartialEq)]
 enum Variant {
     Hand,
-    HandNoGzip,
+    HandTimeout,
     Ours,
     OursNoRetry,
     OursSend,
@@ -145,7 +146,7 @@ enum Variant {
 impl Variant {
     const ALL: [Variant; 5] = [
         Variant::Hand,
-        Variant::HandNoGzip,
+        Variant::HandTimeout,
         Variant::Ours,
         Variant::OursNoRetry,
         Variant::OursSend,
@@ -153,8 +154,8 @@ impl Variant {
 
     fn name(self) -> &'static str {
         match self {
-            Variant::Hand => "hand-written reqwest+serde (gzip on)",
-            Variant::HandNoGzip => "hand-written, gzip off",
+            Variant::Hand => "hand-written reqwest+serde",
+            Variant::HandTimeout => "hand-written, 30 s timeout",
             Variant::Ours => "openrouter .await (retries on)",
             Variant::OursNoRetry => "openrouter .await (retries off)",
             Variant::OursSend => "openrouter .send().await (no Box)",
@@ -164,7 +165,7 @@ impl Variant {
 
 struct Clients {
     hand: Hand,
-    hand_no_gzip: Hand,
+    hand_timeout: Hand,
     ours: OpenRouter,
     ours_no_retry: OpenRouter,
 }
@@ -176,7 +177,7 @@ impl Clients {
     fn call(&self, variant: Variant) -> Call<'_> {
         match variant {
             Variant::Hand => Box::pin(async { drop(self.hand.list().await) }),
-            Variant::HandNoGzip => Box::pin(async { drop(self.hand_no_gzip.list().await) }),
+            Variant::HandTimeout => Box::pin(async { drop(self.hand_timeout.list().await) }),
             Variant::Ours => Box::pin(async {
                 let r = self.ours.api_keys().list().await.expect("list");
                 assert_eq!(r.body().data.len(), 2);
@@ -256,8 +257,8 @@ fn main() {
                 .expect("client")
         };
         let clients = Clients {
-            hand: Hand::new(&base, true),
-            hand_no_gzip: Hand::new(&base, false),
+            hand: Hand::new(&base, None),
+            hand_timeout: Hand::new(&base, Some(std::time::Duration::from_secs(30))),
             ours: ours(RetryPolicy::default()),
             ours_no_retry: ours(RetryPolicy::disabled()),
         };
