@@ -298,9 +298,7 @@ pub(crate) fn crate_files(
     }
     if templates::has_operations(api) {
         let (path, text) = templates::OPERATION;
-        files.insert(path.into(), format!("// {header}
-
-{text}"));
+        files.insert(path.into(), format!("// {header}\n\n{text}"));
     }
     if templates::has_payloads(api) {
         let (path, text) = templates::PAYLOAD;
