@@ -375,8 +375,7 @@ pub struct GetCurrentKeyMetadataRequest<'a> {
 
 impl<'a> GetCurrentKeyMetadataRequest<'a> {
     fn new(client: &'a OpenRouter) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         GetCurrentKeyMetadataRequest {
             client,
             options,
@@ -421,7 +420,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(GetCurrentKeyMetadataError::Decode),
-            401u16 => {
+            401 => {
                 Err(
                     raw
                         .api_error()
@@ -431,7 +430,7 @@ impl<'a> GetCurrentKeyMetadataRequest<'a> {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()
@@ -503,8 +502,7 @@ pub struct ListRequest<'a> {
 
 impl<'a> ListRequest<'a> {
     fn new(client: &'a OpenRouter) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         ListRequest {
             client,
             options,
@@ -588,28 +586,28 @@ impl<'a> ListRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(ListError::Decode),
-            400u16 => {
+            400 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(ListError::Unexpected, ListError::BadRequest),
                 )
             }
-            401u16 => {
+            401 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(ListError::Unexpected, ListError::Unauthorized),
                 )
             }
-            429u16 => {
+            429 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(ListError::Unexpected, ListError::TooManyRequests),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()
@@ -679,8 +677,7 @@ pub struct CreateRequest<'a> {
 
 impl<'a> CreateRequest<'a> {
     fn new(client: &'a OpenRouter, name: String) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         CreateRequest {
             client,
             options,
@@ -795,28 +792,28 @@ impl<'a> CreateRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(CreateError::Decode),
-            400u16 => {
+            400 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(CreateError::Unexpected, CreateError::BadRequest),
                 )
             }
-            401u16 => {
+            401 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(CreateError::Unexpected, CreateError::Unauthorized),
                 )
             }
-            403u16 => {
+            403 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(CreateError::Unexpected, CreateError::Forbidden),
                 )
             }
-            429u16 => {
+            429 => {
                 Err(
                     raw
                         .api_error()
@@ -826,7 +823,7 @@ impl<'a> CreateRequest<'a> {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()
@@ -902,8 +899,7 @@ pub struct GetRequest<'a> {
 
 impl<'a> GetRequest<'a> {
     fn new(client: &'a OpenRouter, hash: String) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         GetRequest {
             client,
             options,
@@ -953,26 +949,26 @@ impl<'a> GetRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(GetError::Decode),
-            401u16 => {
+            401 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(GetError::Unexpected, GetError::Unauthorized),
                 )
             }
-            404u16 => {
+            404 => {
                 Err(
                     raw.api_error().map_or_else(GetError::Unexpected, GetError::NotFound),
                 )
             }
-            429u16 => {
+            429 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(GetError::Unexpected, GetError::TooManyRequests),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()
@@ -1043,8 +1039,7 @@ pub struct DeleteRequest<'a> {
 
 impl<'a> DeleteRequest<'a> {
     fn new(client: &'a OpenRouter, hash: String) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         DeleteRequest {
             client,
             options,
@@ -1094,21 +1089,21 @@ impl<'a> DeleteRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(DeleteError::Decode),
-            401u16 => {
+            401 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(DeleteError::Unexpected, DeleteError::Unauthorized),
                 )
             }
-            404u16 => {
+            404 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(DeleteError::Unexpected, DeleteError::NotFound),
                 )
             }
-            429u16 => {
+            429 => {
                 Err(
                     raw
                         .api_error()
@@ -1118,7 +1113,7 @@ impl<'a> DeleteRequest<'a> {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()
@@ -1193,8 +1188,7 @@ pub struct UpdateRequest<'a> {
 
 impl<'a> UpdateRequest<'a> {
     fn new(client: &'a OpenRouter, hash: String) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         UpdateRequest {
             client,
             options,
@@ -1291,28 +1285,28 @@ impl<'a> UpdateRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(UpdateError::Decode),
-            400u16 => {
+            400 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(UpdateError::Unexpected, UpdateError::BadRequest),
                 )
             }
-            401u16 => {
+            401 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(UpdateError::Unexpected, UpdateError::Unauthorized),
                 )
             }
-            404u16 => {
+            404 => {
                 Err(
                     raw
                         .api_error()
                         .map_or_else(UpdateError::Unexpected, UpdateError::NotFound),
                 )
             }
-            429u16 => {
+            429 => {
                 Err(
                     raw
                         .api_error()
@@ -1322,7 +1316,7 @@ impl<'a> UpdateRequest<'a> {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()

@@ -165,8 +165,7 @@ pub struct ExchangeAuthCodeForApiKeyRequest<'a> {
 
 impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
     fn new(client: &'a OpenRouter, code: crate::SecretString) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         ExchangeAuthCodeForApiKeyRequest {
             client,
             options,
@@ -243,7 +242,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(ExchangeAuthCodeForApiKeyError::Decode),
-            400u16 => {
+            400 => {
                 Err(
                     raw
                         .api_error()
@@ -253,7 +252,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 Err(
                     raw
                         .api_error()
@@ -263,7 +262,7 @@ impl<'a> ExchangeAuthCodeForApiKeyRequest<'a> {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()
@@ -338,8 +337,7 @@ pub struct CreateAuthCodeRequest<'a> {
 
 impl<'a> CreateAuthCodeRequest<'a> {
     fn new(client: &'a OpenRouter, callback_url: String) -> Self {
-        #[allow(unused_mut)]
-        let mut options = CallOptions::default();
+        let options = CallOptions::default();
         CreateAuthCodeRequest {
             client,
             options,
@@ -458,7 +456,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
             .await?;
         match raw.status.as_u16() {
             200..=299 => raw.success().map_err(CreateAuthCodeError::Decode),
-            400u16 => {
+            400 => {
                 Err(
                     raw
                         .api_error()
@@ -468,7 +466,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 Err(
                     raw
                         .api_error()
@@ -478,7 +476,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 Err(
                     raw
                         .api_error()
@@ -488,7 +486,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
                         ),
                 )
             }
-            409u16 => {
+            409 => {
                 Err(
                     raw
                         .api_error()
@@ -498,7 +496,7 @@ impl<'a> CreateAuthCodeRequest<'a> {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 Err(
                     raw
                         .api_error()

@@ -137,11 +137,12 @@ fn status_pattern(status: &str) -> TokenStream {
     let first = u16::from(status.as_bytes()[0] - b'0');
     match status[1..].parse::<u16>() {
         Ok(rest) => {
-            let code = first * 100 + rest;
+            let code = proc_macro2::Literal::u16_unsuffixed(first * 100 + rest);
             quote!(#code)
         }
         Err(_) => {
-            let (low, high) = (first * 100, first * 100 + 99);
+            let low = proc_macro2::Literal::u16_unsuffixed(first * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(first * 100 + 99);
             quote!(#low..=#high)
         }
     }
@@ -335,14 +336,19 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         })
     });
-    let header_inits = all.iter().filter_map(|i| match i.kind {
-        InputKind::Param(p) if p.location == Location::Header && i.required => {
-            let name = ident(&i.name);
-            let wire = &p.wire_name;
-            Some(quote!(options.header(#wire, #name.to_string());))
-        }
-        _ => None,
-    });
+    let header_inits: Vec<TokenStream> = all
+        .iter()
+        .filter_map(|i| match i.kind {
+            InputKind::Param(p) if p.location == Location::Header && i.required => {
+                let name = ident(&i.name);
+                let wire = &p.wire_name;
+                Some(quote!(options.header(#wire, #name.to_string());))
+            }
+            _ => None,
+        })
+        .collect();
+    // `options` is changed only to set required headers.
+    let options_mut = (!header_inits.is_empty()).then(|| quote!(mut));
 
     let setters = all.iter().filter(|i| !i.required).map(|i| {
         let name = ident(&i.name);
@@ -385,8 +391,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         impl<'a> #request<'a> {
             #many
             fn new(client: &'a OpenRouter, #(#ctor_args),*) -> Self {
-                #[allow(unused_mut)]
-                let mut options = CallOptions::default();
+                let #options_mut options = CallOptions::default();
                 #(#header_inits)*
                 #request {
                     client,
