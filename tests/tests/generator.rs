@@ -28,9 +28,8 @@ fn generate_leniently(relative: &str) -> FileSet {
         name: relative,
         text: &text,
     };
-    let generated =
-        codegen::generate_with(source, &codegen::Settings::new().with_raw(true))
-            .unwrap_or_else(|e| panic!("{e}"));
+    let generated = codegen::generate_with(source, &codegen::Settings::new().with_raw(true))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         generated.skipped,
         [],
@@ -895,11 +894,19 @@ fn progenitor_runs_only_when_asked() {
     assert_eq!(without.raw_left_out, None);
     let files = &without.files;
     assert!(!files.contains_key("src/raw.rs"));
-    assert!(!files["Cargo.toml"].contains("raw"), "{}", files["Cargo.toml"]);
+    assert!(
+        !files["Cargo.toml"].contains("raw"),
+        "{}",
+        files["Cargo.toml"]
+    );
     assert!(!files["Cargo.toml"].contains("progenitor"));
     assert!(!files["src/lib.rs"].contains("mod raw"));
     assert!(!files["src/lib.rs"].contains("RawIsOptIn"));
-    assert!(!files["README.md"].contains("`raw`"), "{}", files["README.md"]);
+    assert!(
+        !files["README.md"].contains("`raw`"),
+        "{}",
+        files["README.md"]
+    );
 
     let with = codegen::generate_with(source, &codegen::Settings::new().with_raw(true)).unwrap();
     assert!(with.files["src/raw.rs"].contains("pub struct Client"));
@@ -923,7 +930,10 @@ fn progenitor_runs_only_when_asked() {
             text: wrong,
         })
         .unwrap_err();
-        assert_eq!((e.location.as_str(), e.message.as_str()), ("/raw", "must be true or false"));
+        assert_eq!(
+            (e.location.as_str(), e.message.as_str()),
+            ("/raw", "must be true or false")
+        );
     }
 }
 
