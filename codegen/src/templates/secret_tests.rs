@@ -86,6 +86,36 @@ fn undecodable(value: &Value) -> Value {
     }
 }
 
+/// Whether decoding `value` as `ty` fails in the generated crate, for a value made by
+/// [`undecodable`], which only turns numbers and booleans into text: a union keeps any value as
+/// `Other`, an enum is open to any text, and `Value` takes anything.
+fn fails(api: &Api, ty: &Type, value: &Value) -> bool {
+    match ty {
+        Type::Integer | Type::Number | Type::Boolean => value.is_string(),
+        Type::Array(inner) => value
+            .as_array()
+            .is_some_and(|items| items.iter().any(|item| fails(api, inner, item))),
+        Type::Map(inner) => value
+            .as_object()
+            .is_some_and(|entries| entries.values().any(|entry| fails(api, inner, entry))),
+        Type::Boxed(inner) => fails(api, inner, value),
+        Type::Named(name) => match api.models.get(name).map(|m| &m.kind) {
+            Some(ModelKind::Struct(fields)) => value.as_object().is_some_and(|object| {
+                fields.iter().any(|field| {
+                    object
+                        .get(&field.wire_name)
+                        .is_some_and(|v| fails(api, &field.ty, v))
+                })
+            }),
+            Some(ModelKind::Const(constant)) => {
+                (constant.is_number() || constant.is_boolean()) && value.is_string()
+            }
+            Some(ModelKind::Enum(_) | ModelKind::Union(_)) | None => false,
+        },
+        _ => false,
+    }
+}
+
 /// One `Case { .. }` literal.
 fn case(status: u16, content_type: &str, body: &str, expect: &str) -> TokenStream {
     let status = proc_macro2::Literal::u16_unsuffixed(status);
@@ -136,7 +166,7 @@ fn cases(api: &Api, op: &Operation) -> Vec<TokenStream> {
             let body = sample(api, ty, false, Fill::Success, 0);
             out.push(case(ok_status, "application/json", &body.to_string(), "Ok"));
             let broken = undecodable(&sample(api, ty, false, Fill::Error, 0));
-            if broken != sample(api, ty, false, Fill::Error, 0) {
+            if fails(api, ty, &broken) {
                 out.push(case(
                     ok_status,
                     "application/json",
