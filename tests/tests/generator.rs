@@ -101,6 +101,65 @@ fn generated_directory_is_what_the_generator_makes_now() {
     }
 }
 
+/// The README's feature table lists exactly the features the manifest declares: with and
+/// without the sign-in, with and without progenitor's client.
+#[test]
+fn the_readme_lists_every_feature_of_the_manifest() {
+    for fixture in [
+        "spec/openrouter.yaml",
+        "tests/fixtures/unions.yaml",
+        "tests/fixtures/hostile-names.yaml",
+        "tests/fixtures/no-paths.yaml",
+    ] {
+        let files = generate_leniently(fixture);
+        let manifest = &files["Cargo.toml"];
+        let section = manifest
+            .split("[features]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_else(|| panic!("{fixture}: no [features]"));
+        let mut declared: Vec<&str> = section
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
+            .filter(|name| *name != "default")
+            .collect();
+        let readme = &files["README.md"];
+        let table = readme
+            .split("## Features\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{fixture}: no Features section"));
+        let mut listed: Vec<&str> = table
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|line| line.split('`').next())
+            .collect();
+        declared.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(listed, declared, "{fixture}");
+        let defaults: Vec<&str> = table
+            .lines()
+            .filter(|line| line.contains("| yes |"))
+            .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
+            .collect();
+        let default_line = section
+            .lines()
+            .find(|line| line.starts_with("default = "))
+            .unwrap_or_default();
+        for name in &defaults {
+            assert!(
+                default_line.contains(&format!("\"{name}\"")),
+                "{fixture}: {name}"
+            );
+        }
+        assert_eq!(
+            default_line.matches('"').count() / 2,
+            defaults.len(),
+            "{fixture}: {default_line}"
+        );
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     assert_eq!(
@@ -916,7 +975,10 @@ fn progenitor_runs_only_when_asked() {
         .keys()
         .filter(|path| files.get(*path) != Some(&with.files[*path]))
         .collect();
-    assert_eq!(differing, ["Cargo.toml", "src/lib.rs", "src/raw.rs"]);
+    assert_eq!(
+        differing,
+        ["Cargo.toml", "README.md", "src/lib.rs", "src/raw.rs"]
+    );
 
     let settings = codegen::Settings::parse(Source {
         name: "codegen.yaml",

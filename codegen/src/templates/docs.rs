@@ -441,6 +441,27 @@ timeouts, 408, 429 and 5xx; the others only what cannot have been acted on (no c
 - Secrets never print: keys are `SecretString`s (`Debug` and `Display` print `[redacted]`), \
 bodies kept by errors print with secret values replaced, and decode errors never quote a value.\n",
     );
+    out.push_str(&features(api));
+    out
+}
+
+/// The crate's features, as its manifest declares them ([`super::cargo_toml`]).
+fn features(api: &Api) -> String {
+    let mut out = String::from(
+        "\n## Features\n\n| Feature | Default | What it adds |\n|---|---|---|\n\
+| `rustls` | yes | TLS through rustls with the ring provider (no cmake) |\n\
+| `native-tls` | | The platform's TLS instead (with `default-features = false`) |\n",
+    );
+    if super::has_openrouter_sign_in(api) {
+        out.push_str("| `login` | yes | `login::LoopbackLogin`, the one-call browser sign-in on a loopback listener |\n");
+    }
+    out.push_str("| `gzip` | | Accepts gzip-compressed responses |\n");
+    out.push_str("| `tracing` | | A span per call and an event per attempt, through `tracing` |\n");
+    if api.raw_asked && api.raw_left_out.is_none() {
+        out.push_str(
+            "| `raw` | | progenitor's client for the same operations, as `openrouter::raw` |\n",
+        );
+    }
     out
 }
 
