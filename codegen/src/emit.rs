@@ -296,7 +296,7 @@ pub(crate) fn crate_files(
     for (path, text) in templates::RUNTIME {
         files.insert(path.into(), format!("// {header}\n\n{text}"));
     }
-    if templates::has_operations(api) {
+    if api.has_operations() {
         let (path, text) = templates::OPERATION;
         files.insert(path.into(), format!("// {header}\n\n{text}"));
     }

@@ -47,6 +47,16 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether the crate has progenitor's `raw` module: asked for, and not left out.
+    pub fn has_raw_module(&self) -> bool {
+        self.raw_asked && self.raw_left_out.is_none()
+    }
+
+    /// Whether the crate has an operation.
+    pub fn has_operations(&self) -> bool {
+        self.groups.iter().any(|g| !g.operations.is_empty())
+    }
+
     /// Every `(model, wire field name)` pair that holds a credential.
     pub fn secret_fields(&self) -> std::collections::BTreeSet<(String, String)> {
         self.models

@@ -109,7 +109,7 @@ fn generate_here(source: Source<'_>, settings: &Settings) -> Result<Generated, E
     // here; that thread then helps with the rest of them (all of them, when it is not asked
     // for). Nothing but `lib.rs`, the README and the manifest depends on whether progenitor's
     // client could be made.
-    let no_operations = api.groups.iter().all(|g| g.operations.is_empty());
+    let no_operations = !api.has_operations();
     let secrets = api.secret_fields();
     let jobs = templates::independent_templates(&api);
     let next = std::sync::atomic::AtomicUsize::new(0);

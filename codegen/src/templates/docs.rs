@@ -313,7 +313,7 @@ with a variant per status the API declares for it.\n");
     );
     out.push_str("- Keys are [`SecretString`]s: `Debug` and `Display` never print them.\n");
     out.push_str("- Every operation's error converts into [`Error`], so `?` works across calls.\n");
-    if api.raw_asked && api.raw_left_out.is_none() {
+    if api.has_raw_module() {
         out.push_str("- With the `raw` feature, `raw` is progenitor's lower-level client for the same operations.\n");
     }
     out
@@ -457,7 +457,7 @@ fn features(api: &Api) -> String {
     }
     out.push_str("| `gzip` | | Accepts gzip-compressed responses |\n");
     out.push_str("| `tracing` | | A span per call and an event per attempt, through `tracing` |\n");
-    if api.raw_asked && api.raw_left_out.is_none() {
+    if api.has_raw_module() {
         out.push_str(
             "| `raw` | | progenitor's client for the same operations, as `openrouter::raw` |\n",
         );

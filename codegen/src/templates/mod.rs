@@ -38,16 +38,11 @@ pub(crate) const RUNTIME: [(&str, &str); 9] = [
 ];
 
 /// What every operation's builder and error type share (`call_settings!`, `operation_error!`);
-/// only in crates with an operation ([`has_operations`]), where the macros are used.
+/// only in crates with an operation ([`Api::has_operations`]), where the macros are used.
 pub(crate) const OPERATION: (&str, &str) = (
     "src/operation.rs",
     include_str!("../../runtime/operation.rs"),
 );
-
-/// Whether the crate has an operation.
-pub(crate) fn has_operations(api: &Api) -> bool {
-    api.groups.iter().any(|g| !g.operations.is_empty())
-}
 
 /// Bodies that are not JSON (multipart, form, text, bytes), with [`FilePart`]; only in crates
 /// whose document has such a body ([`has_payloads`]). It needs the `bytes` crate.
@@ -216,7 +211,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
             }
             Some(reason) => format!("# No `raw` feature: {}.\n", reason.replace('\n', " ")),
         },
-        progenitor_dep = if api.raw_asked && api.raw_left_out.is_none() {
+        progenitor_dep = if api.has_raw_module() {
             "progenitor-client = { version = \"0.15.1\", optional = true }\n"
         } else {
             ""
@@ -289,7 +284,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let secret_fields = secret_fields(api);
     let retries = document_retries(api);
-    let available = api.raw_asked && api.raw_left_out.is_none();
+    let available = api.has_raw_module();
     let raw_module = available.then(|| {
         quote! {
             /// progenitor's client for the same operations: one builder per operation, typify types
@@ -315,7 +310,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
         }
     });
     // Without operations nothing sends a request: the runtime is there, unused.
-    let no_operations = api.groups.iter().all(|g| g.operations.is_empty()).then(|| {
+    let no_operations = (!api.has_operations()).then(|| {
         quote!(#![allow(dead_code, unused_variables, reason = "the document has no operations")])
     });
     let sign_in_pkce = has_openrouter_sign_in(api).then(|| {
@@ -338,7 +333,7 @@ pub(crate) fn lib_rs(api: &Api) -> TokenStream {
             mod loopback;
         }
     });
-    let operation_module = has_operations(api).then(|| {
+    let operation_module = api.has_operations().then(|| {
         quote!(
             mod operation;
         )
